@@ -1,0 +1,165 @@
+"""The ``medllm-survey`` command. Each sub-command is a thin wrapper over a plain function.
+
+Exit codes: 0 success, 1 invalid data (or a command's own failure), 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """A problem with how the command was called, not with the data."""
+
+
+def _root(args: argparse.Namespace) -> Path:
+    root = Path(args.root).resolve() if args.root else Path.cwd()
+    if not (root / "data").is_dir():
+        raise UsageError(
+            f"{root} has no data/ folder; run inside a medllm-survey checkout or pass --root DIR"
+        )
+    return root
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from .loader import load
+
+    result = load(_root(args))
+    for problem in result.problems:
+        print(problem, file=sys.stderr)
+    kb = result.kb
+    if result.problems:
+        count = len(result.problems)
+        print(f"{count} problem{'s' if count != 1 else ''} found; nothing was changed.", file=sys.stderr)
+        return EXIT_INVALID
+    if not args.quiet:
+        print(f"ok: {len(kb.papers)} papers, {len(kb.datasets)} datasets, "
+              f"{sum(len(v) for v in kb.vocabularies.values())} vocabulary terms")
+    return EXIT_OK
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from .loader import load
+    from .stats import format_stats, stats_of
+
+    result = load(_root(args))
+    if result.problems:
+        for problem in result.problems:
+            print(problem, file=sys.stderr)
+        print("fix the problems above first (medllm-survey validate)", file=sys.stderr)
+        return EXIT_INVALID
+    print(format_stats(stats_of(result.kb), as_json=args.json))
+    return EXIT_OK
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from .schema import write_schemas
+
+    out = Path(args.out) if args.out else _root(args) / "schema"
+    for path in write_schemas(out):
+        print(path)
+    return EXIT_OK
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from .scaffold import ScaffoldError, scaffold_paper
+
+    try:
+        path = scaffold_paper(
+            _root(args),
+            title=args.title,
+            year=args.year,
+            authors=args.author or [],
+            arxiv=args.arxiv,
+            doi=args.doi,
+            url=args.url,
+            record_id=args.id,
+        )
+    except ScaffoldError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return EXIT_INVALID
+    print(f"created {path}; fill it in, then run: medllm-survey validate")
+    return EXIT_OK
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="medllm-survey",
+        description="Validate, explore and publish the knowledge base of LLMs for medical images.",
+    )
+    parser.add_argument(
+        "--root",
+        metavar="DIR",
+        help="project folder holding data/ and mkdocs.yml (default: the current folder)",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    def add(name: str, func: Callable[[argparse.Namespace], int], text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=text, description=text)
+        p.add_argument("--root", metavar="DIR", default=argparse.SUPPRESS,
+                       help="project folder (default: the current folder)")
+        p.set_defaults(func=func)
+        return p
+
+    p = add("validate", cmd_validate,
+            "Check every record under data/ and print each problem as file:line: field: message. "
+            "Exits 0 when all records are valid, 1 otherwise. Never changes a file.")
+    p.add_argument("-q", "--quiet", action="store_true", help="print nothing when all is well")
+
+    p = add("stats", cmd_stats, "Count papers by status, tuning category, modality and task.")
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+
+    p = add("schema", cmd_schema,
+            "Write the JSON Schemas of paper, dataset and vocabulary records (default: schema/).")
+    p.add_argument("--out", metavar="DIR", help="folder to write the schemas to")
+
+    p = add("new", cmd_new,
+            "Create data/papers/<id>.yaml as a candidate record from a title, year and identifier. "
+            "Refuses to overwrite an existing file.")
+    p.add_argument("--title", required=True, help="exact title of the paper")
+    p.add_argument("--year", required=True, type=int, help="publication year")
+    p.add_argument("--author", action="append", metavar="'Family, Given'",
+                   help="an author, in order; repeat for each author")
+    p.add_argument("--arxiv", help="arXiv id, e.g. 2306.00890")
+    p.add_argument("--doi", help="DOI, e.g. 10.1038/s41586-023-05881-4")
+    p.add_argument("--url", help="landing page when there is no DOI or arXiv id")
+    p.add_argument("--id", help="record id (default: family name of first author, year, title word)")
+
+    _register_more(sub, add)
+    return parser
+
+
+def _register_more(sub: argparse._SubParsersAction, add: Callable[..., argparse.ArgumentParser]) -> None:
+    """Commands contributed by the export, import and site modules."""
+    for module_name in ("export_cli", "site_cli"):
+        try:
+            module = __import__(f"medllm_survey.{module_name}", fromlist=["register"])
+        except ModuleNotFoundError as err:
+            if err.name != f"medllm_survey.{module_name}":
+                raise
+            continue
+        module.register(add)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:
+        return int(exit_.code or 0) and EXIT_USAGE
+    try:
+        return int(args.func(args))
+    except UsageError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:  # pragma: no cover
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,321 @@
+"""Loading the knowledge base from ``data/`` and reporting every problem as ``path:line: field: message``.
+
+One loader per kind of input (vocabularies, datasets, papers), then the checks that span records
+(duplicate papers). Nothing here writes a file. Every problem is collected; nothing stops at the first.
+"""
+
+from __future__ import annotations
+
+import re
+import types
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from difflib import get_close_matches
+from pathlib import Path
+from typing import Any, TypeVar, Union, get_args, get_origin
+
+from pydantic import BaseModel, ValidationError
+
+from .errors import DataError, Problem
+from .models import VOCABULARIES, Dataset, Paper, Term, ValidationContext
+from .yamlsource import Path_, Source, YamlProblem, read_source
+
+PAPERS_DIR = Path("data/papers")
+DATASETS_DIR = Path("data/datasets")
+VOCAB_DIR = Path("data/vocab")
+
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    """Every valid record, sorted by id, with the vocabularies they draw on."""
+
+    root: Path
+    papers: tuple[Paper, ...]
+    datasets: tuple[Dataset, ...]
+    vocabularies: dict[str, dict[str, Term]] = field(default_factory=dict)
+
+    def term(self, vocabulary: str, term_id: str) -> Term:
+        return self.vocabularies[vocabulary][term_id]
+
+    def paper(self, paper_id: str) -> Paper:
+        return self._papers_by_id[paper_id]
+
+    def dataset(self, dataset_id: str) -> Dataset:
+        return self._datasets_by_id[dataset_id]
+
+    @property
+    def included(self) -> tuple[Paper, ...]:
+        return tuple(p for p in self.papers if p.status == "included")
+
+    @property
+    def _papers_by_id(self) -> dict[str, Paper]:
+        return {p.id: p for p in self.papers}
+
+    @property
+    def _datasets_by_id(self) -> dict[str, Dataset]:
+        return {d.id: d for d in self.datasets}
+
+
+@dataclass
+class LoadResult:
+    kb: KnowledgeBase
+    problems: list[Problem]
+    files: int = 0
+
+
+def load(root: Path) -> LoadResult:
+    """Load and check everything under ``root/data``; never raises for bad data."""
+    problems: list[Problem] = []
+    vocabularies = _load_vocabularies(root, problems)
+    context = ValidationContext(
+        vocabularies={name: frozenset(terms) for name, terms in vocabularies.items()}
+    )
+    datasets = _load_records(root, DATASETS_DIR, Dataset, context, problems)
+    dataset_ids = frozenset(d.id for d, _, _ in datasets)
+    paper_context = ValidationContext(vocabularies=context.vocabularies, dataset_ids=dataset_ids)
+    papers = _load_records(root, PAPERS_DIR, Paper, paper_context, problems)
+    problems.extend(_duplicate_papers(papers))
+    kb = KnowledgeBase(
+        root=root,
+        papers=tuple(p for p, _, _ in papers),
+        datasets=tuple(d for d, _, _ in datasets),
+        vocabularies=vocabularies,
+    )
+    files = len(papers) + len(datasets)
+    return LoadResult(kb=kb, problems=sorted(set(problems)), files=files)
+
+
+def load_or_raise(root: Path) -> KnowledgeBase:
+    result = load(root)
+    if result.problems:
+        raise DataError(result.problems)
+    return result.kb
+
+
+# --- vocabularies ---------------------------------------------------------------------------------
+
+
+def _load_vocabularies(root: Path, problems: list[Problem]) -> dict[str, dict[str, Term]]:
+    vocabularies: dict[str, dict[str, Term]] = {}
+    for name in VOCABULARIES:
+        rel = VOCAB_DIR / f"{name}.yaml"
+        terms: dict[str, Term] = {}
+        vocabularies[name] = terms
+        source = _read(root, rel, problems)
+        if source is None:
+            continue
+        if not isinstance(source.data, list):
+            problems.append(Problem(str(rel), 1, "", "a vocabulary file is a list of terms"))
+            continue
+        for index, item in enumerate(source.data):
+            term = _validate(Term, item, source, rel, (index,), None, problems)
+            if term is None:
+                continue
+            if term.id in terms:
+                line = source.line_of((index, "id"))
+                problems.append(Problem(str(rel), line, f"{index}.id", f"duplicate term '{term.id}'"))
+            terms[term.id] = term
+    return vocabularies
+
+
+# --- records --------------------------------------------------------------------------------------
+
+
+def record_files(root: Path, folder: Path) -> list[Path]:
+    directory = root / folder
+    if not directory.is_dir():
+        return []
+    return sorted(p for p in directory.iterdir() if p.suffix in {".yaml", ".yml"} and p.is_file())
+
+
+def _load_records(
+    root: Path,
+    folder: Path,
+    model: type[M],
+    context: ValidationContext,
+    problems: list[Problem],
+) -> list[tuple[M, str, Source]]:
+    records: list[tuple[M, str, Source]] = []
+    for file in record_files(root, folder):
+        rel = folder / file.name
+        source = _read(root, rel, problems)
+        if source is None:
+            continue
+        if not isinstance(source.data, dict):
+            kind = type(source.data).__name__
+            problems.append(Problem(str(rel), 1, "", f"the top level must be a mapping of fields, not a {kind}"))
+            continue
+        if file.suffix != ".yaml":
+            problems.append(Problem(str(rel), 1, "", "record files end in .yaml"))
+        record_id = source.data.get("id")
+        if isinstance(record_id, str) and record_id != file.stem:
+            problems.append(
+                Problem(
+                    str(rel),
+                    source.line_of(("id",)),
+                    "id",
+                    f"id '{record_id}' differs from the file name; rename the file to "
+                    f"{record_id}.yaml or set id: {file.stem}",
+                )
+            )
+            continue
+        record = _validate(model, source.data, source, rel, (), context, problems)
+        if record is not None:
+            records.append((record, str(rel), source))
+    return records
+
+
+def _read(root: Path, rel: Path, problems: list[Problem]) -> Source | None:
+    try:
+        return read_source(root / rel)
+    except YamlProblem as err:
+        problems.append(Problem(str(rel), err.line, "", err.message))
+        return None
+
+
+def _validate(
+    model: type[M],
+    data: Any,
+    source: Source,
+    rel: Path,
+    prefix: Path_,
+    context: ValidationContext | None,
+    problems: list[Problem],
+) -> M | None:
+    try:
+        return model.model_validate(data, context=context)
+    except ValidationError as exc:
+        for error in exc.errors(include_url=False):
+            problems.append(_problem(model, error, source, rel, prefix))
+        return None
+    except RecursionError:
+        problems.append(Problem(str(rel), 1, "", "the record is nested too deeply"))
+        return None
+
+
+def _problem(model: type[BaseModel], error: Any, source: Source, rel: Path, prefix: Path_) -> Problem:
+    loc: tuple[str | int, ...] = tuple(error["loc"])
+    ctx = error.get("ctx") or {}
+    extra = str(ctx.get("field", ""))
+    if extra:
+        loc = loc + tuple(int(p) if p.isdigit() else p for p in extra.split("."))
+    full = prefix + loc
+    line = source.line_of(full)
+    return Problem(str(rel), line, ".".join(str(p) for p in full), _message(model, error, loc))
+
+
+_TYPE_NAMES = {
+    "str": "text",
+    "int": "a whole number",
+    "float": "a number",
+    "bool": "true/false",
+    "list": "a list",
+    "dict": "a mapping",
+    "NoneType": "nothing (empty)",
+}
+
+
+def _message(model: type[BaseModel], error: Any, loc: tuple[str | int, ...]) -> str:
+    kind = error["type"]
+    got = _TYPE_NAMES.get(type(error.get("input")).__name__, type(error.get("input")).__name__)
+    if kind == "missing":
+        return "required field is missing"
+    if kind == "extra_forbidden":
+        allowed = _fields_at(model, loc[:-1])
+        hint = get_close_matches(str(loc[-1]), allowed, n=1, cutoff=0.6)
+        advice = f"did you mean '{hint[0]}'?" if hint else "allowed: " + ", ".join(allowed)
+        return f"unknown field; {advice}"
+    if kind == "literal_error":
+        expected = ctx_expected = (error.get("ctx") or {}).get("expected", "")
+        options = re.findall(r"'([^']*)'", str(ctx_expected))
+        hint = get_close_matches(str(error.get("input")), options, n=1, cutoff=0.6)
+        advice = f"; did you mean '{hint[0]}'?" if hint else ""
+        return f"must be one of {expected}{advice}"
+    if kind.endswith("_type") or kind in {"tuple_type", "model_type"}:
+        wanted = {
+            "string_type": "text",
+            "int_type": "a whole number",
+            "tuple_type": "a list",
+            "model_type": "a mapping of fields",
+            "model_attributes_type": "a mapping of fields",
+            "date_type": "a date (YYYY-MM-DD)",
+            "bool_type": "true or false",
+        }.get(kind)
+        if wanted:
+            return f"expected {wanted}, got {got}"
+    if kind == "string_pattern_mismatch":
+        if loc and loc[-1] == "bibkey":
+            return "a bibkey is lowercase letters and digits, starting with a letter, e.g. li2023llavamed"
+        return "must be a lowercase slug: letters a-z, digits and hyphens, e.g. li2023-llava-med"
+    return str(error["msg"])
+
+
+def _fields_at(model: type[BaseModel], loc: tuple[str | int, ...]) -> list[str]:
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return []
+        info = current.model_fields.get(part)
+        if info is None:
+            return []
+        current = _inner_model(info.annotation)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return sorted(current.model_fields)
+    return []
+
+
+def _inner_model(annotation: Any) -> Any:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    origin = get_origin(annotation)
+    if origin in (Union, types.UnionType, tuple, list) or origin is not None:
+        for arg in get_args(annotation):
+            found = _inner_model(arg)
+            if found is not None:
+                return found
+    return None
+
+
+# --- checks across records ------------------------------------------------------------------------
+
+
+def normalise_title(title: str) -> str:
+    """Case-, accent- and punctuation-free title, for spotting the same paper twice."""
+    text = unicodedata.normalize("NFKD", title.casefold())
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return " ".join(re.findall(r"[a-z0-9]+", text))
+
+
+def paper_keys(paper: Paper) -> Iterator[tuple[str, str]]:
+    """The keys under which two records would be the same paper."""
+    if paper.identifiers.doi:
+        yield "DOI", paper.identifiers.doi.lower()
+    if paper.identifiers.arxiv_base:
+        yield "arXiv id", paper.identifiers.arxiv_base
+    yield "title", normalise_title(paper.title)
+
+
+def _duplicate_papers(papers: Iterable[tuple[Paper, str, Source]]) -> list[Problem]:
+    seen: dict[tuple[str, str], str] = {}
+    problems: list[Problem] = []
+    for paper, rel, source in papers:
+        for kind, key in paper_keys(paper):
+            first = seen.setdefault((kind, key), rel)
+            if first != rel:
+                where = {"DOI": ("identifiers", "doi"), "arXiv id": ("identifiers", "arxiv")}
+                path = where.get(kind, ("title",))
+                problems.append(
+                    Problem(
+                        rel,
+                        source.line_of(path),
+                        ".".join(path),
+                        f"same {kind} as {first}: one paper, one record",
+                    )
+                )
+                break
+    return problems

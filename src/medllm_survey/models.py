@@ -1,0 +1,416 @@
+"""The record models: papers, datasets and vocabulary terms.
+
+Records are values. Every model is frozen and forbids unknown keys, so a misspelt field is an error
+rather than a silently ignored one. Rules that span several fields are named ``model_validator``s that
+raise a :class:`PydanticCustomError` whose context names the field the message is about; the loader
+turns that into ``path:line: field: message``.
+
+Checks that need other records (vocabulary terms, dataset ids) read them from the validation
+context (``Paper.model_validate(data, context=ValidationContext(...))``); without a context those
+checks are skipped, which keeps the models usable on their own.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from difflib import get_close_matches
+from typing import Annotated, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    Strict,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+DOI_PATTERN = re.compile(r"^10\.\d{4,9}/[^\s]+$")
+# New-style arXiv ids (0704.0001 onwards) and old-style subject-class ids, with optional version.
+ARXIV_PATTERN = re.compile(r"^(\d{4}\.\d{4,5}|[a-z-]+(\.[A-Z]{2})?/\d{7})(v\d+)?$")
+PMID_PATTERN = re.compile(r"^[1-9]\d{0,8}$")
+URL_PATTERN = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+
+EARLIEST_YEAR = 1990  # no LLM-era imaging paper predates this; older years are typos
+LATEST_YEAR = date.today().year + 1  # accepted papers can carry next year's date
+
+
+@dataclass(frozen=True)
+class ValidationContext:
+    """What a record is checked against besides itself."""
+
+    vocabularies: dict[str, frozenset[str]] = field(default_factory=dict)
+    dataset_ids: frozenset[str] | None = None
+
+
+def rule_error(field_path: str, message: str) -> PydanticCustomError:
+    """An error from a cross-field rule, located at ``field_path`` (dotted, relative to the model)."""
+    return PydanticCustomError("rule", message, {"field": field_path})
+
+
+def _context(info: ValidationInfo) -> ValidationContext | None:
+    return info.context if isinstance(info.context, ValidationContext) else None
+
+
+def _check_terms(
+    vocabulary: str, values: tuple[str, ...], info: ValidationInfo, indexed: bool = True
+) -> tuple[str, ...]:
+    ctx = _context(info)
+    if ctx is None or vocabulary not in ctx.vocabularies:
+        return values
+    known = ctx.vocabularies[vocabulary]
+    for index, value in enumerate(values):
+        if value not in known:
+            hint = get_close_matches(value, sorted(known), n=3, cutoff=0.5)
+            advice = (
+                f"did you mean {', '.join(repr(h) for h in hint)}?"
+                if hint
+                else f"add it to data/vocab/{vocabulary}.yaml first"
+            )
+            raise PydanticCustomError(
+                "unknown_term",
+                "unknown {vocabulary} term '{value}'; " + advice.replace("{", "").replace("}", ""),
+                {"vocabulary": vocabulary, "value": value, "field": str(index) if indexed else ""},
+            )
+    return values
+
+
+def _check_url(value: str | None) -> str | None:
+    if value is not None and not URL_PATTERN.match(value):
+        raise PydanticCustomError(
+            "url", "must be an http:// or https:// address (got '{value}')", {"value": value[:80]}
+        )
+    return value
+
+
+Slug = Annotated[str, Strict(), StringConstraints(pattern=SLUG_PATTERN, max_length=80)]
+Text = Annotated[str, Strict(), StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+Url = Annotated[str, Strict(), AfterValidator(_check_url)]
+Terms = tuple[Slug, ...]
+
+
+class Record(BaseModel):
+    """Shared base: strict types, unknown keys rejected, immutable once built."""
+
+    # Scalars are strict (a number is not silently turned into text); sequences accept YAML lists.
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Person(Record):
+    """An author, family and given names kept apart; consortia have only ``family``."""
+
+    family: Text
+    given: Text | None = None
+
+    @property
+    def display(self) -> str:
+        return f"{self.given} {self.family}" if self.given else self.family
+
+
+class Venue(Record):
+    name: Text
+    type: Literal["journal", "conference", "workshop", "preprint"]
+    short: Text | None = None
+    volume: Text | None = None
+    number: Text | None = None
+    pages: Text | None = None
+    publisher: Text | None = None
+
+
+class Identifiers(Record):
+    doi: Annotated[str, Strict()] | None = None
+    arxiv: Annotated[str, Strict()] | None = None
+    pmid: Annotated[str, Strict()] | None = None
+    url: Url | None = None
+
+    @field_validator("doi")
+    @classmethod
+    def doi_is_bare(cls, value: str | None) -> str | None:
+        if value is not None and not DOI_PATTERN.match(value):
+            raise PydanticCustomError(
+                "doi", "malformed DOI '{value}': write it bare, like 10.1000/xyz123", {"value": value}
+            )
+        return value
+
+    @field_validator("arxiv")
+    @classmethod
+    def arxiv_is_bare(cls, value: str | None) -> str | None:
+        if value is not None and not ARXIV_PATTERN.match(value):
+            raise PydanticCustomError(
+                "arxiv",
+                "malformed arXiv id '{value}': write it like 2306.00890 (quoted in YAML)",
+                {"value": value},
+            )
+        return value
+
+    @field_validator("pmid")
+    @classmethod
+    def pmid_is_number(cls, value: str | None) -> str | None:
+        if value is not None and not PMID_PATTERN.match(value):
+            raise PydanticCustomError("pmid", "malformed PubMed id '{value}'", {"value": value})
+        return value
+
+    @property
+    def arxiv_base(self) -> str | None:
+        """The arXiv id without its version suffix, for duplicate detection and links."""
+        return re.sub(r"v\d+$", "", self.arxiv) if self.arxiv else None
+
+
+class Links(Record):
+    code: Url | None = None
+    project: Url | None = None
+    weights: Url | None = None
+    demo: Url | None = None
+
+
+class Stage(Record):
+    """One optimisation phase the paper itself runs."""
+
+    name: Text
+    trained: tuple[Text, ...] = Field(min_length=1)
+    frozen: tuple[Text, ...] = ()
+    method: Slug
+    data: tuple[Text, ...] = Field(min_length=1)
+    objective: Text
+
+    @field_validator("method")
+    @classmethod
+    def method_is_known(cls, value: str, info: ValidationInfo) -> str:
+        return _check_terms("tuning-methods", (value,), info, indexed=False)[0]
+
+
+Category = Literal["zero", "one", "multi"]
+CATEGORY_LABELS: dict[str, str] = {
+    "zero": "Zero-stage tuning",
+    "one": "One-stage tuning",
+    "multi": "Multi-stage tuning",
+}
+
+
+class Tuning(Record):
+    category: Category
+    stages: tuple[Stage, ...] = ()
+    confidence: Literal["high", "medium", "low"] = "high"
+    notes: Text | None = None
+
+    @model_validator(mode="after")
+    def stage_count_matches_category(self) -> Tuning:
+        count = len(self.stages)
+        expected = {"zero": count == 0, "one": count == 1, "multi": count >= 2}[self.category]
+        if not expected:
+            need = {"zero": "no stages", "one": "exactly one stage", "multi": "two or more stages"}
+            raise rule_error(
+                "stages",
+                f"category '{self.category}' needs {need[self.category]}, but {count} "
+                f"{'is' if count == 1 else 'are'} listed; fix the category or the stages",
+            )
+        return self
+
+
+class Architecture(Record):
+    llms: Terms = Field(min_length=1)
+    vision_encoders: Terms = ()
+    connector: Slug | None = None
+
+    @field_validator("llms")
+    @classmethod
+    def llms_known(cls, value: Terms, info: ValidationInfo) -> Terms:
+        return _check_terms("llms", value, info)
+
+    @field_validator("vision_encoders")
+    @classmethod
+    def encoders_known(cls, value: Terms, info: ValidationInfo) -> Terms:
+        return _check_terms("vision-encoders", value, info)
+
+    @field_validator("connector")
+    @classmethod
+    def connector_known(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is not None:
+            _check_terms("connectors", (value,), info, indexed=False)
+        return value
+
+
+Status = Literal["candidate", "included", "excluded"]
+LaxDate = date
+Year = Annotated[int, Strict(), Field(ge=EARLIEST_YEAR, le=LATEST_YEAR)]
+Summary = Annotated[str, Strict(), StringConstraints(strip_whitespace=True, min_length=40, max_length=600)]
+BIBKEY_PATTERN = r"^[a-z][a-z0-9]*$"
+
+TAXONOMY_FIELDS = ("tuning", "architecture", "modalities", "tasks", "summary")
+
+
+class Paper(Record):
+    """A paper record, ``data/papers/<id>.yaml``."""
+
+    id: Slug
+    title: Annotated[str, Strict(), StringConstraints(strip_whitespace=True, min_length=3, max_length=400)]
+    model_name: Text | None = None
+    authors: tuple[Person, ...] = Field(min_length=1)
+    year: Year
+    month: Annotated[int, Strict(), Field(ge=1, le=12)] | None = None
+    venue: Venue
+    identifiers: Identifiers
+    links: Links = Links()
+    bibkey: Annotated[str, Strict(), StringConstraints(pattern=BIBKEY_PATTERN, max_length=60)] | None = None
+    status: Status
+    exclusion_reason: Slug | None = None
+    added: LaxDate
+    verified: LaxDate | None = None
+    tuning: Tuning | None = None
+    architecture: Architecture | None = None
+    modalities: Terms = ()
+    tasks: Terms = ()
+    anatomy: Terms = ()
+    datasets: Terms = ()
+    summary: Summary | None = None
+
+    @field_validator("modalities")
+    @classmethod
+    def modalities_known(cls, value: Terms, info: ValidationInfo) -> Terms:
+        return _check_terms("modalities", value, info)
+
+    @field_validator("tasks")
+    @classmethod
+    def tasks_known(cls, value: Terms, info: ValidationInfo) -> Terms:
+        return _check_terms("tasks", value, info)
+
+    @field_validator("anatomy")
+    @classmethod
+    def anatomy_known(cls, value: Terms, info: ValidationInfo) -> Terms:
+        return _check_terms("anatomy", value, info)
+
+    @field_validator("exclusion_reason")
+    @classmethod
+    def reason_known(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is not None:
+            _check_terms("exclusion-reasons", (value,), info, indexed=False)
+        return value
+
+    @field_validator("datasets")
+    @classmethod
+    def datasets_exist(cls, value: Terms, info: ValidationInfo) -> Terms:
+        ctx = _context(info)
+        if ctx is None or ctx.dataset_ids is None:
+            return value
+        for index, dataset in enumerate(value):
+            if dataset not in ctx.dataset_ids:
+                hint = get_close_matches(dataset, sorted(ctx.dataset_ids), n=3, cutoff=0.5)
+                advice = f"did you mean {', '.join(repr(h) for h in hint)}?" if hint else (
+                    f"add data/datasets/{dataset}.yaml first"
+                )
+                raise PydanticCustomError(
+                    "unknown_dataset",
+                    "no dataset record '{value}'; " + advice,
+                    {"value": dataset, "field": str(index)},
+                )
+        return value
+
+    @model_validator(mode="after")
+    def has_a_locator(self) -> Paper:
+        ids = self.identifiers
+        if not (ids.doi or ids.arxiv or ids.url):
+            raise rule_error("identifiers", "give at least one of doi, arxiv or url")
+        return self
+
+    @model_validator(mode="after")
+    def included_has_taxonomy(self) -> Paper:
+        if self.status != "included":
+            return self
+        missing = [name for name in TAXONOMY_FIELDS if not getattr(self, name)]
+        if missing:
+            raise rule_error(
+                missing[0],
+                "an included paper needs " + ", ".join(missing) + "; fill them in or set "
+                "status: candidate",
+            )
+        return self
+
+    @model_validator(mode="after")
+    def excluded_has_reason(self) -> Paper:
+        if self.status == "excluded" and not self.exclusion_reason:
+            raise rule_error("exclusion_reason", "an excluded paper needs an exclusion_reason")
+        if self.status != "excluded" and self.exclusion_reason:
+            raise rule_error(
+                "exclusion_reason", f"only excluded papers have a reason (status is {self.status})"
+            )
+        return self
+
+    @property
+    def category(self) -> str | None:
+        return self.tuning.category if self.tuning else None
+
+    @property
+    def label(self) -> str:
+        """Short name for tables: the model name, else the title."""
+        return self.model_name or self.title
+
+
+class DatasetSize(Record):
+    images: Annotated[int, Strict(), Field(ge=0)] | None = None
+    studies: Annotated[int, Strict(), Field(ge=0)] | None = None
+    patients: Annotated[int, Strict(), Field(ge=0)] | None = None
+    qa_pairs: Annotated[int, Strict(), Field(ge=0)] | None = None
+    reports: Annotated[int, Strict(), Field(ge=0)] | None = None
+    note: Text | None = None
+
+
+class Dataset(Record):
+    """A dataset or benchmark record, ``data/datasets/<id>.yaml``."""
+
+    id: Slug
+    name: Text
+    full_name: Text | None = None
+    modalities: Terms = Field(min_length=1)
+    tasks: Terms = ()
+    anatomy: Terms = ()
+    size: DatasetSize = DatasetSize()
+    access: Literal["open", "credentialed", "restricted"]
+    license: Text
+    url: Url
+    introduced_by: Identifiers
+    summary: Summary
+    added: LaxDate
+    verified: LaxDate | None = None
+
+    @field_validator("modalities")
+    @classmethod
+    def modalities_known(cls, value: Terms, info: ValidationInfo) -> Terms:
+        return _check_terms("modalities", value, info)
+
+    @field_validator("tasks")
+    @classmethod
+    def tasks_known(cls, value: Terms, info: ValidationInfo) -> Terms:
+        return _check_terms("tasks", value, info)
+
+    @field_validator("anatomy")
+    @classmethod
+    def anatomy_known(cls, value: Terms, info: ValidationInfo) -> Terms:
+        return _check_terms("anatomy", value, info)
+
+
+class Term(Record):
+    """One controlled-vocabulary term, an entry of ``data/vocab/<vocabulary>.yaml``."""
+
+    id: Slug
+    label: Text
+    description: Annotated[str, Strict(), StringConstraints(strip_whitespace=True, min_length=3, max_length=300)]
+    url: Url | None = None
+
+
+VOCABULARIES: dict[str, str] = {
+    "modalities": "Imaging modalities",
+    "tasks": "Tasks",
+    "anatomy": "Anatomy",
+    "llms": "Base language models",
+    "vision-encoders": "Vision encoders",
+    "connectors": "Connectors",
+    "tuning-methods": "Tuning methods",
+    "exclusion-reasons": "Exclusion reasons",
+}

@@ -1,0 +1,148 @@
+"""Reading one YAML file into plain data plus a map from field path to line number.
+
+The file is composed into a node tree by libyaml (the C parser, when PyYAML was built with it) and
+then turned into Python values in a single pass that also records the line of every key and list
+item. Doing the construction ourselves keeps line numbers for nested fields at no extra cost and lets
+us refuse what a record never needs: anchors and aliases (the "billion laughs" expansion), deep
+nesting, non-string keys, and oversized or binary files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+try:  # libyaml is several times faster; the pure-Python loader gives the same result
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+MAX_BYTES = 512 * 1024  # a record is a few KB; anything this large is a mistake or an attack
+MAX_DEPTH = 12  # the deepest real record (paper → tuning → stages → item → list) is 5 levels
+
+Path_ = tuple[str | int, ...]
+
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_constructor = yaml.constructor.SafeConstructor()
+
+
+@dataclass(frozen=True)
+class Source:
+    """A parsed file: its data, and the 1-based line of each field path."""
+
+    data: Any
+    lines: dict[Path_, int]
+
+    def line_of(self, path: Path_) -> int:
+        """Line of ``path``, or of its nearest ancestor that exists in the file."""
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return self.lines.get((), 1)
+
+
+class YamlProblem(Exception):
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+def read_source(path: Path) -> Source:
+    """Read ``path``; raise :class:`YamlProblem` with a line number when it cannot be used."""
+    try:
+        size = path.stat().st_size
+    except OSError as err:
+        raise YamlProblem(1, f"cannot read the file: {err.strerror}") from None
+    if size > MAX_BYTES:
+        raise YamlProblem(
+            1, f"file is {size:,} bytes; a record must stay under {MAX_BYTES:,} bytes"
+        )
+    raw = path.read_bytes()
+    return parse_source(raw)
+
+
+def parse_source(raw: bytes) -> Source:
+    if len(raw) > MAX_BYTES:
+        raise YamlProblem(
+            1, f"file is {len(raw):,} bytes; a record must stay under {MAX_BYTES:,} bytes"
+        )
+    if b"\x00" in raw:
+        raise YamlProblem(1, "this is a binary file, not YAML text")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        raise YamlProblem(
+            line, f"the file is not valid UTF-8 (byte {err.start}); save it as UTF-8"
+        ) from None
+    if not text.strip() or all(
+        not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()
+    ):
+        raise YamlProblem(1, "the file is empty")
+    try:
+        loader = _Loader(text)
+        try:
+            node = loader.get_single_node()
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        where = f" (column {mark.column + 1})" if mark else ""
+        line = mark.line + 1 if mark else 1
+        what = err.problem or err.context or "invalid YAML"
+        raise YamlProblem(line, f"YAML syntax error{where}: {what}") from None
+    except yaml.YAMLError as err:
+        raise YamlProblem(1, f"YAML error: {err}") from None
+    except RecursionError:
+        raise YamlProblem(1, "the YAML is nested too deeply") from None
+    if node is None:
+        raise YamlProblem(1, "the file is empty")
+    lines: dict[Path_, int] = {(): node.start_mark.line + 1}
+    data = _build(node, (), lines, set())
+    return Source(data, lines)
+
+
+def _build(node: yaml.Node, path: Path_, lines: dict[Path_, int], seen: set[int]) -> Any:
+    line = node.start_mark.line + 1
+    if id(node) in seen:
+        # The composer shares one node object for an anchor and every alias to it.
+        raise YamlProblem(line, "YAML anchors and aliases (&name, *name) are not allowed in records")
+    if len(path) > MAX_DEPTH:
+        raise YamlProblem(line, f"nested more than {MAX_DEPTH} levels deep")
+    if isinstance(node, yaml.ScalarNode):
+        if node.tag == "tag:yaml.org,2002:str":
+            return node.value
+        if node.tag == _TIMESTAMP:
+            return node.value  # dates stay ISO text; the models parse them
+        construct = _constructor.yaml_constructors.get(node.tag)
+        if construct is None:
+            raise YamlProblem(line, f"unsupported YAML tag {node.tag!r}")
+        try:
+            return construct(_constructor, node)
+        except (yaml.YAMLError, ValueError, OverflowError) as err:
+            raise YamlProblem(line, f"cannot read value {node.value!r}: {err}") from None
+    seen.add(id(node))
+    if isinstance(node, yaml.SequenceNode):
+        items = []
+        for index, child in enumerate(node.value):
+            lines[(*path, index)] = child.start_mark.line + 1
+            items.append(_build(child, (*path, index), lines, seen))
+        return items
+    if isinstance(node, yaml.MappingNode):
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key_line = key_node.start_mark.line + 1
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
+                raise YamlProblem(key_line, "keys must be plain names (no merge keys or complex keys)")
+            key = key_node.value
+            if key in result:
+                raise YamlProblem(key_line, f"key '{key}' appears twice in the same mapping")
+            lines[(*path, key)] = key_line
+            result[key] = _build(value_node, (*path, key), lines, seen)
+        return result
+    raise YamlProblem(line, "unsupported YAML node")  # pragma: no cover
