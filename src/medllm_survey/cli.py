@@ -38,8 +38,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
         print(f"{count} problem{'s' if count != 1 else ''} found; nothing was changed.", file=sys.stderr)
         return EXIT_INVALID
     if not args.quiet:
-        print(f"ok: {len(kb.papers)} papers, {len(kb.datasets)} datasets, "
-              f"{sum(len(v) for v in kb.vocabularies.values())} vocabulary terms")
+        print(
+            f"ok: {len(kb.papers)} papers, {len(kb.datasets)} datasets, "
+            f"{sum(len(v) for v in kb.vocabularies.values())} vocabulary terms"
+        )
     return EXIT_OK
 
 
@@ -79,6 +81,8 @@ def cmd_new(args: argparse.Namespace) -> int:
             doi=args.doi,
             url=args.url,
             record_id=args.id,
+            venue=args.venue,
+            venue_type=args.venue_type,
         )
     except ScaffoldError as err:
         print(f"error: {err}", file=sys.stderr)
@@ -101,33 +105,56 @@ def _parser() -> argparse.ArgumentParser:
 
     def add(name: str, func: Callable[[argparse.Namespace], int], text: str) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=text, description=text)
-        p.add_argument("--root", metavar="DIR", default=argparse.SUPPRESS,
-                       help="project folder (default: the current folder)")
+        p.add_argument(
+            "--root",
+            metavar="DIR",
+            default=argparse.SUPPRESS,
+            help="project folder (default: the current folder)",
+        )
         p.set_defaults(func=func)
         return p
 
-    p = add("validate", cmd_validate,
-            "Check every record under data/ and print each problem as file:line: field: message. "
-            "Exits 0 when all records are valid, 1 otherwise. Never changes a file.")
+    p = add(
+        "validate",
+        cmd_validate,
+        "Check every record under data/ and print each problem as file:line: field: message. "
+        "Exits 0 when all records are valid, 1 otherwise. Never changes a file.",
+    )
     p.add_argument("-q", "--quiet", action="store_true", help="print nothing when all is well")
 
     p = add("stats", cmd_stats, "Count papers by status, tuning category, modality and task.")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
 
-    p = add("schema", cmd_schema,
-            "Write the JSON Schemas of paper, dataset and vocabulary records (default: schema/).")
+    p = add(
+        "schema",
+        cmd_schema,
+        "Write the JSON Schemas of paper, dataset and vocabulary records (default: schema/).",
+    )
     p.add_argument("--out", metavar="DIR", help="folder to write the schemas to")
 
-    p = add("new", cmd_new,
-            "Create data/papers/<id>.yaml as a candidate record from a title, year and identifier. "
-            "Refuses to overwrite an existing file.")
+    p = add(
+        "new",
+        cmd_new,
+        "Create data/papers/<id>.yaml as a candidate record from a title, year and identifier. "
+        "Refuses to overwrite an existing file.",
+    )
     p.add_argument("--title", required=True, help="exact title of the paper")
     p.add_argument("--year", required=True, type=int, help="publication year")
-    p.add_argument("--author", action="append", metavar="'Family, Given'",
-                   help="an author, in order; repeat for each author")
+    p.add_argument(
+        "--author",
+        action="append",
+        metavar="'Family, Given'",
+        help="an author, in order; repeat for each author",
+    )
     p.add_argument("--arxiv", help="arXiv id, e.g. 2306.00890")
     p.add_argument("--doi", help="DOI, e.g. 10.1038/s41586-023-05881-4")
     p.add_argument("--url", help="landing page when there is no DOI or arXiv id")
+    p.add_argument("--venue", help="journal or proceedings name (default for arXiv-only: arXiv)")
+    p.add_argument(
+        "--venue-type",
+        choices=["journal", "conference", "workshop", "preprint"],
+        help="kind of venue (default: journal, or preprint for arXiv-only)",
+    )
     p.add_argument("--id", help="record id (default: family name of first author, year, title word)")
 
     _register_more(sub, add)

@@ -18,7 +18,15 @@ from typing import Any, TypeVar, Union, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 
 from .errors import DataError, Problem
-from .models import VOCABULARIES, Dataset, Paper, Term, ValidationContext
+from .models import (
+    EARLIEST_YEAR,
+    LATEST_YEAR,
+    VOCABULARIES,
+    Dataset,
+    Paper,
+    Term,
+    ValidationContext,
+)
 from .yamlsource import Path_, Source, YamlProblem, read_source
 
 PAPERS_DIR = Path("data/papers")
@@ -70,9 +78,7 @@ def load(root: Path) -> LoadResult:
     """Load and check everything under ``root/data``; never raises for bad data."""
     problems: list[Problem] = []
     vocabularies = _load_vocabularies(root, problems)
-    context = ValidationContext(
-        vocabularies={name: frozenset(terms) for name, terms in vocabularies.items()}
-    )
+    context = ValidationContext(vocabularies={name: frozenset(terms) for name, terms in vocabularies.items()})
     datasets = _load_records(root, DATASETS_DIR, Dataset, context, problems)
     dataset_ids = frozenset(d.id for d, _, _ in datasets)
     paper_context = ValidationContext(vocabularies=context.vocabularies, dataset_ids=dataset_ids)
@@ -146,7 +152,9 @@ def _load_records(
             continue
         if not isinstance(source.data, dict):
             kind = type(source.data).__name__
-            problems.append(Problem(str(rel), 1, "", f"the top level must be a mapping of fields, not a {kind}"))
+            problems.append(
+                Problem(str(rel), 1, "", f"the top level must be a mapping of fields, not a {kind}")
+            )
             continue
         if file.suffix != ".yaml":
             problems.append(Problem(str(rel), 1, "", "record files end in .yaml"))
@@ -229,8 +237,8 @@ def _message(model: type[BaseModel], error: Any, loc: tuple[str | int, ...]) -> 
         advice = f"did you mean '{hint[0]}'?" if hint else "allowed: " + ", ".join(allowed)
         return f"unknown field; {advice}"
     if kind == "literal_error":
-        expected = ctx_expected = (error.get("ctx") or {}).get("expected", "")
-        options = re.findall(r"'([^']*)'", str(ctx_expected))
+        expected = (error.get("ctx") or {}).get("expected", "")
+        options = re.findall(r"'([^']*)'", str(expected))
         hint = get_close_matches(str(error.get("input")), options, n=1, cutoff=0.6)
         advice = f"; did you mean '{hint[0]}'?" if hint else ""
         return f"must be one of {expected}{advice}"
@@ -246,6 +254,8 @@ def _message(model: type[BaseModel], error: Any, loc: tuple[str | int, ...]) -> 
         }.get(kind)
         if wanted:
             return f"expected {wanted}, got {got}"
+    if kind in {"greater_than_equal", "less_than_equal"} and loc and loc[-1] == "year":
+        return f"implausible year {error.get('input')}: expected {EARLIEST_YEAR} to {LATEST_YEAR}"
     if kind == "string_pattern_mismatch":
         if loc and loc[-1] == "bibkey":
             return "a bibkey is lowercase letters and digits, starting with a letter, e.g. li2023llavamed"

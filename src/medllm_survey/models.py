@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from difflib import get_close_matches
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -59,27 +59,44 @@ def _context(info: ValidationInfo) -> ValidationContext | None:
     return info.context if isinstance(info.context, ValidationContext) else None
 
 
-def _check_terms(
-    vocabulary: str, values: tuple[str, ...], info: ValidationInfo, indexed: bool = True
-) -> tuple[str, ...]:
-    ctx = _context(info)
-    if ctx is None or vocabulary not in ctx.vocabularies:
-        return values
-    known = ctx.vocabularies[vocabulary]
-    for index, value in enumerate(values):
+def _term(vocabulary: str) -> AfterValidator:
+    """A check that a value is a term of ``vocabulary`` (skipped when no context is given)."""
+
+    def check(value: str, info: ValidationInfo) -> str:
+        ctx = _context(info)
+        if ctx is None or vocabulary not in ctx.vocabularies:
+            return value
+        known = ctx.vocabularies[vocabulary]
         if value not in known:
             hint = get_close_matches(value, sorted(known), n=3, cutoff=0.5)
             advice = (
-                f"did you mean {', '.join(repr(h) for h in hint)}?"
+                "did you mean " + ", ".join(repr(h) for h in hint) + "?"
                 if hint
                 else f"add it to data/vocab/{vocabulary}.yaml first"
             )
             raise PydanticCustomError(
                 "unknown_term",
-                "unknown {vocabulary} term '{value}'; " + advice.replace("{", "").replace("}", ""),
-                {"vocabulary": vocabulary, "value": value, "field": str(index) if indexed else ""},
+                "unknown {vocabulary} term '{value}'; {advice}",
+                {"vocabulary": vocabulary, "value": value, "advice": advice},
             )
-    return values
+        return value
+
+    return AfterValidator(check)
+
+
+def _dataset_exists(value: str, info: ValidationInfo) -> str:
+    ctx = _context(info)
+    if ctx is None or ctx.dataset_ids is None or value in ctx.dataset_ids:
+        return value
+    hint = get_close_matches(value, sorted(ctx.dataset_ids), n=3, cutoff=0.5)
+    advice = (
+        "did you mean " + ", ".join(repr(h) for h in hint) + "?"
+        if hint
+        else f"add data/datasets/{value}.yaml first"
+    )
+    raise PydanticCustomError(
+        "unknown_dataset", "no dataset record '{value}'; {advice}", {"value": value, "advice": advice}
+    )
 
 
 def _check_url(value: str | None) -> str | None:
@@ -94,6 +111,18 @@ Slug = Annotated[str, Strict(), StringConstraints(pattern=SLUG_PATTERN, max_leng
 Text = Annotated[str, Strict(), StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 Url = Annotated[str, Strict(), AfterValidator(_check_url)]
 Terms = tuple[Slug, ...]
+
+
+def terms_of(vocabulary: str) -> type[tuple[str, ...]]:
+    """A list of slugs, each a term of ``vocabulary``."""
+    return tuple[Annotated[str, Strict(), StringConstraints(pattern=SLUG_PATTERN), _term(vocabulary)], ...]  # type: ignore[return-value]
+
+
+def term_of(vocabulary: str) -> Any:
+    return Annotated[str, Strict(), StringConstraints(pattern=SLUG_PATTERN), _term(vocabulary)]
+
+
+DatasetRefs = tuple[Annotated[str, Strict(), AfterValidator(_dataset_exists)], ...]
 
 
 class Record(BaseModel):
@@ -176,14 +205,9 @@ class Stage(Record):
     name: Text
     trained: tuple[Text, ...] = Field(min_length=1)
     frozen: tuple[Text, ...] = ()
-    method: Slug
+    method: term_of("tuning-methods")
     data: tuple[Text, ...] = Field(min_length=1)
     objective: Text
-
-    @field_validator("method")
-    @classmethod
-    def method_is_known(cls, value: str, info: ValidationInfo) -> str:
-        return _check_terms("tuning-methods", (value,), info, indexed=False)[0]
 
 
 Category = Literal["zero", "one", "multi"]
@@ -215,26 +239,9 @@ class Tuning(Record):
 
 
 class Architecture(Record):
-    llms: Terms = Field(min_length=1)
-    vision_encoders: Terms = ()
-    connector: Slug | None = None
-
-    @field_validator("llms")
-    @classmethod
-    def llms_known(cls, value: Terms, info: ValidationInfo) -> Terms:
-        return _check_terms("llms", value, info)
-
-    @field_validator("vision_encoders")
-    @classmethod
-    def encoders_known(cls, value: Terms, info: ValidationInfo) -> Terms:
-        return _check_terms("vision-encoders", value, info)
-
-    @field_validator("connector")
-    @classmethod
-    def connector_known(cls, value: str | None, info: ValidationInfo) -> str | None:
-        if value is not None:
-            _check_terms("connectors", (value,), info, indexed=False)
-        return value
+    llms: terms_of("llms") = Field(min_length=1)
+    vision_encoders: terms_of("vision-encoders") = ()
+    connector: term_of("connectors") | None = None
 
 
 Status = Literal["candidate", "included", "excluded"]
@@ -260,57 +267,16 @@ class Paper(Record):
     links: Links = Links()
     bibkey: Annotated[str, Strict(), StringConstraints(pattern=BIBKEY_PATTERN, max_length=60)] | None = None
     status: Status
-    exclusion_reason: Slug | None = None
+    exclusion_reason: term_of("exclusion-reasons") | None = None
     added: LaxDate
     verified: LaxDate | None = None
     tuning: Tuning | None = None
     architecture: Architecture | None = None
-    modalities: Terms = ()
-    tasks: Terms = ()
-    anatomy: Terms = ()
-    datasets: Terms = ()
+    modalities: terms_of("modalities") = ()
+    tasks: terms_of("tasks") = ()
+    anatomy: terms_of("anatomy") = ()
+    datasets: DatasetRefs = ()
     summary: Summary | None = None
-
-    @field_validator("modalities")
-    @classmethod
-    def modalities_known(cls, value: Terms, info: ValidationInfo) -> Terms:
-        return _check_terms("modalities", value, info)
-
-    @field_validator("tasks")
-    @classmethod
-    def tasks_known(cls, value: Terms, info: ValidationInfo) -> Terms:
-        return _check_terms("tasks", value, info)
-
-    @field_validator("anatomy")
-    @classmethod
-    def anatomy_known(cls, value: Terms, info: ValidationInfo) -> Terms:
-        return _check_terms("anatomy", value, info)
-
-    @field_validator("exclusion_reason")
-    @classmethod
-    def reason_known(cls, value: str | None, info: ValidationInfo) -> str | None:
-        if value is not None:
-            _check_terms("exclusion-reasons", (value,), info, indexed=False)
-        return value
-
-    @field_validator("datasets")
-    @classmethod
-    def datasets_exist(cls, value: Terms, info: ValidationInfo) -> Terms:
-        ctx = _context(info)
-        if ctx is None or ctx.dataset_ids is None:
-            return value
-        for index, dataset in enumerate(value):
-            if dataset not in ctx.dataset_ids:
-                hint = get_close_matches(dataset, sorted(ctx.dataset_ids), n=3, cutoff=0.5)
-                advice = f"did you mean {', '.join(repr(h) for h in hint)}?" if hint else (
-                    f"add data/datasets/{dataset}.yaml first"
-                )
-                raise PydanticCustomError(
-                    "unknown_dataset",
-                    "no dataset record '{value}'; " + advice,
-                    {"value": dataset, "field": str(index)},
-                )
-        return value
 
     @model_validator(mode="after")
     def has_a_locator(self) -> Paper:
@@ -327,8 +293,7 @@ class Paper(Record):
         if missing:
             raise rule_error(
                 missing[0],
-                "an included paper needs " + ", ".join(missing) + "; fill them in or set "
-                "status: candidate",
+                "an included paper needs " + ", ".join(missing) + "; fill them in or set status: candidate",
             )
         return self
 
@@ -367,9 +332,9 @@ class Dataset(Record):
     id: Slug
     name: Text
     full_name: Text | None = None
-    modalities: Terms = Field(min_length=1)
-    tasks: Terms = ()
-    anatomy: Terms = ()
+    modalities: terms_of("modalities") = Field(min_length=1)
+    tasks: terms_of("tasks") = ()
+    anatomy: terms_of("anatomy") = ()
     size: DatasetSize = DatasetSize()
     access: Literal["open", "credentialed", "restricted"]
     license: Text
@@ -379,28 +344,15 @@ class Dataset(Record):
     added: LaxDate
     verified: LaxDate | None = None
 
-    @field_validator("modalities")
-    @classmethod
-    def modalities_known(cls, value: Terms, info: ValidationInfo) -> Terms:
-        return _check_terms("modalities", value, info)
-
-    @field_validator("tasks")
-    @classmethod
-    def tasks_known(cls, value: Terms, info: ValidationInfo) -> Terms:
-        return _check_terms("tasks", value, info)
-
-    @field_validator("anatomy")
-    @classmethod
-    def anatomy_known(cls, value: Terms, info: ValidationInfo) -> Terms:
-        return _check_terms("anatomy", value, info)
-
 
 class Term(Record):
     """One controlled-vocabulary term, an entry of ``data/vocab/<vocabulary>.yaml``."""
 
     id: Slug
     label: Text
-    description: Annotated[str, Strict(), StringConstraints(strip_whitespace=True, min_length=3, max_length=300)]
+    description: Annotated[
+        str, Strict(), StringConstraints(strip_whitespace=True, min_length=3, max_length=300)
+    ]
     url: Url | None = None
 
 

@@ -32,9 +32,7 @@ def stats_of(kb: KnowledgeBase) -> Stats:
         datasets=len(kb.datasets),
         by_status=_sorted(Counter(p.status for p in kb.papers)),
         by_category=_sorted(Counter(p.category for p in included if p.category)),
-        by_exclusion_reason=_sorted(
-            Counter(p.exclusion_reason for p in kb.papers if p.exclusion_reason)
-        ),
+        by_exclusion_reason=_sorted(Counter(p.exclusion_reason for p in kb.papers if p.exclusion_reason)),
         by_modality=_sorted(Counter(m for p in included for m in p.modalities)),
         by_task=_sorted(Counter(t for p in included for t in p.tasks)),
         by_year=dict(sorted(Counter(p.year for p in included).items())),

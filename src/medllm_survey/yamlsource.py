@@ -59,30 +59,22 @@ def read_source(path: Path) -> Source:
     except OSError as err:
         raise YamlProblem(1, f"cannot read the file: {err.strerror}") from None
     if size > MAX_BYTES:
-        raise YamlProblem(
-            1, f"file is {size:,} bytes; a record must stay under {MAX_BYTES:,} bytes"
-        )
+        raise YamlProblem(1, f"file is {size:,} bytes; a record must stay under {MAX_BYTES:,} bytes")
     raw = path.read_bytes()
     return parse_source(raw)
 
 
 def parse_source(raw: bytes) -> Source:
     if len(raw) > MAX_BYTES:
-        raise YamlProblem(
-            1, f"file is {len(raw):,} bytes; a record must stay under {MAX_BYTES:,} bytes"
-        )
+        raise YamlProblem(1, f"file is {len(raw):,} bytes; a record must stay under {MAX_BYTES:,} bytes")
     if b"\x00" in raw:
         raise YamlProblem(1, "this is a binary file, not YAML text")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
         line = raw[: err.start].count(b"\n") + 1
-        raise YamlProblem(
-            line, f"the file is not valid UTF-8 (byte {err.start}); save it as UTF-8"
-        ) from None
-    if not text.strip() or all(
-        not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()
-    ):
+        raise YamlProblem(line, f"the file is not valid UTF-8 (byte {err.start}); save it as UTF-8") from None
+    if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
         raise YamlProblem(1, "the file is empty")
     try:
         loader = _Loader(text)

@@ -1,0 +1,67 @@
+# Two commands on a fresh machine:  make site   and   make test
+# Both create .venv, install the pinned dependencies and the package, and then do their job.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+SITE_STAMP := $(VENV)/.site-installed
+TEST_STAMP := $(VENV)/.test-installed
+
+.PHONY: help site test serve validate stats schema lint bench linkcheck lock clean
+
+help:
+	@echo "make site      set up, validate data/ and build the site into site/"
+	@echo "make test      set up and run the whole test suite (lint, unit, end-to-end, browser)"
+	@echo "make serve     preview the site with live reload at http://127.0.0.1:8000"
+	@echo "make validate  check every record under data/"
+	@echo "make bench     benchmark validation, generation and the build at 1,000 and 10,000 papers"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(SITE_STAMP): requirements/site.txt pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements/site.txt
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e . || \
+	  $(BIN)/python -m pip install --quiet --no-deps -e .
+	@touch $@
+
+$(TEST_STAMP): requirements/test.txt $(SITE_STAMP)
+	$(BIN)/python -m pip install --quiet -r requirements/test.txt
+	@touch $@
+
+validate: $(SITE_STAMP)
+	$(BIN)/medllm-survey validate
+
+stats: $(SITE_STAMP)
+	$(BIN)/medllm-survey stats
+
+schema: $(SITE_STAMP)
+	$(BIN)/medllm-survey schema
+
+site: validate
+	$(BIN)/mkdocs build --strict --site-dir site
+
+serve: $(SITE_STAMP)
+	$(BIN)/mkdocs serve
+
+lint: $(TEST_STAMP)
+	$(BIN)/ruff check src tests benchmarks
+
+test: $(TEST_STAMP) lint
+	$(BIN)/python -m pytest
+
+bench: $(TEST_STAMP)
+	$(BIN)/python benchmarks/run.py
+
+linkcheck: $(SITE_STAMP)
+	$(BIN)/python -m medllm_survey.linkcheck
+
+lock:
+	rm -rf /tmp/medllm-lock && $(PYTHON) -m venv /tmp/medllm-lock
+	/tmp/medllm-lock/bin/pip install --quiet -e .
+	/tmp/medllm-lock/bin/pip freeze --exclude-editable > requirements/site.txt.new
+	@echo "review requirements/site.txt.new, then move it over requirements/site.txt"
+
+clean:
+	rm -rf site build .pytest_cache .ruff_cache

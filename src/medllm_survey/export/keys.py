@@ -1,0 +1,193 @@
+"""Citation keys: predictable, stable BibTeX keys such as ``li2023llavamed``.
+
+The rule, in the spirit of the ACL Anthology's keys:
+
+1. A record's pinned ``bibkey`` always wins.
+2. Otherwise a key already published in ``data/published-bibkeys.yaml`` is kept, so a key that
+   readers have cited never changes (not even when a new paper would now claim it).
+3. Otherwise the key is generated: the first author's family name, folded to ASCII and lowercased
+   with everything but letters and digits dropped (Müller → muller, Łukasz → lukasz,
+   O'Neil-Smith → oneilsmith); the year; and the first title word that is not a stopword, folded
+   the same way ("LLaVA-Med:" → llavamed). So: ``li2023llavamed``.
+4. Keys from rules 1 and 2 are reserved first. Papers whose generated keys collide are sorted by
+   record id: the first gets the bare key, the others get ``b``, ``c``, … ``z``, ``aa``, ``ab``, …
+   appended, skipping any key that is reserved or already taken.
+
+Two papers pinning (or having published) the same key is an error, reported as
+:class:`BibkeyConflict`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+import yaml
+
+from ..errors import DataError, Problem
+from ..models import BIBKEY_PATTERN, SLUG_PATTERN, Paper
+
+PUBLISHED_KEYS_FILE = Path("data/published-bibkeys.yaml")
+
+STOPWORDS = frozenset(
+    """
+    a an the and or nor but
+    on of for to in at by as with without from into onto upon via per than
+    towards toward through across over under about between among against beyond
+    is are be been being do does can could should would will we our us you your its it this that
+    how what when where why which who whom whose
+    """.split()
+)
+
+# Letters that Unicode decomposition does not reduce to ASCII.
+_SPECIAL_LETTERS = str.maketrans(
+    {
+        "ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D",
+        "þ": "th", "Þ": "Th", "ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE",
+        "ı": "i", "ħ": "h", "Ħ": "H", "ŀ": "l", "Ŀ": "L", "ŧ": "t", "Ŧ": "T",
+    }
+)
+_KEY_RE = re.compile(BIBKEY_PATTERN)
+_SLUG_RE = re.compile(SLUG_PATTERN)
+
+
+class BibkeyConflict(ValueError):
+    """Two papers would share one citation key."""
+
+
+def ascii_fold(text: str) -> str:
+    """Lowercase ASCII letters and digits only: ``"Søgaard-Ölçer"`` → ``"sogaardolcer"``."""
+    text = unicodedata.normalize("NFKD", text.translate(_SPECIAL_LETTERS))
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+def title_word(title: str) -> str:
+    """The first title word that is not a stopword, folded; ``""`` when there is none."""
+    for word in title.split():
+        folded = ascii_fold(word)
+        if folded and folded not in STOPWORDS:
+            return folded
+    return ""
+
+
+def base_key(paper: Paper) -> str:
+    """The generated key before any collision suffix: family name + year + title word."""
+    family = ascii_fold(paper.authors[0].family)
+    if not family[:1].isalpha():
+        family = "anon" + family
+    return f"{family}{paper.year}{title_word(paper.title)}"
+
+
+def _suffix(index: int) -> str:
+    """0 → "", 1 → "b", … 25 → "z", 26 → "aa", 27 → "ab", …"""
+    if index == 0:
+        return ""
+    n, letters = index + 1, ""
+    while n > 0:
+        n, rest = divmod(n - 1, 26)
+        letters = chr(ord("a") + rest) + letters
+    return letters
+
+
+def bibkeys(papers: Iterable[Paper], published: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Map every paper id to its citation key, following the rule in this module's docstring.
+
+    ``published`` is the id → key map of ``data/published-bibkeys.yaml``; its keys stay reserved even
+    for papers no longer in ``papers``, so a retired key is never given to another paper.
+    """
+    papers = sorted(papers, key=lambda p: p.id)
+    published = dict(published or {})
+    keys: dict[str, str] = {}
+    owner: dict[str, str] = {}  # key → id of the paper holding it
+
+    def claim(key: str, paper_id: str, why: str) -> None:
+        holder = owner.setdefault(key, paper_id)
+        if holder != paper_id:
+            raise BibkeyConflict(f"{why} '{key}' of {paper_id} is already the key of {holder}")
+        keys[paper_id] = key
+
+    # 1. Pinned keys, then 2. published keys (including those of papers that are gone).
+    for paper in papers:
+        if paper.bibkey:
+            claim(paper.bibkey, paper.id, "pinned bibkey")
+    current = {p.id for p in papers}
+    for paper_id, key in sorted(published.items()):
+        if paper_id in keys or paper_id not in current:  # re-pinned or gone: keep it retired
+            owner.setdefault(key, paper_id)
+            continue
+        claim(key, paper_id, "published key")
+
+    # 3. Generated keys, collisions broken by record id.
+    groups: dict[str, list[str]] = {}
+    for paper in papers:
+        if paper.id not in keys:
+            groups.setdefault(base_key(paper), []).append(paper.id)
+    taken = set(owner) | set(groups)  # every bare base belongs to the first paper of its group
+    for base in sorted(groups):
+        index = 0 if base not in owner else 1
+        for position, paper_id in enumerate(groups[base]):
+            if position == 0 and index == 0:
+                keys[paper_id] = base
+                index = 1
+                continue
+            while base + _suffix(index) in taken:
+                index += 1
+            keys[paper_id] = base + _suffix(index)
+            taken.add(keys[paper_id])
+            index += 1
+    return {p.id: keys[p.id] for p in papers}
+
+
+# --- the published keys file ---------------------------------------------------------------------
+
+
+def read_published(root: Path) -> dict[str, str]:
+    """``data/published-bibkeys.yaml`` as id → key; empty when the file does not exist yet."""
+    path = root / PUBLISHED_KEYS_FILE
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}
+    rel = str(PUBLISHED_KEYS_FILE)
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        raise DataError([Problem(rel, mark.line + 1 if mark else 1, "", "not valid YAML")]) from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise DataError([Problem(rel, 1, "", "must be a mapping of record id to key")])
+    problems = []
+    lines = {line.split(":", 1)[0].strip().strip("'\""): n for n, line in enumerate(text.splitlines(), 1)}
+    for paper_id, key in data.items():
+        if not (isinstance(paper_id, str) and _SLUG_RE.match(paper_id)):
+            problems.append(Problem(rel, lines.get(str(paper_id), 1), str(paper_id), "not a record id"))
+        elif not (isinstance(key, str) and _KEY_RE.match(key)):
+            problems.append(
+                Problem(rel, lines.get(paper_id, 1), paper_id, "a key is lowercase letters and digits")
+            )
+    if problems:
+        raise DataError(problems)
+    return dict(data)
+
+
+def merge_published(published: Mapping[str, str], keys: Mapping[str, str]) -> dict[str, str]:
+    """``published`` plus the keys of papers not yet in it; an existing entry is never changed."""
+    merged = dict(published)
+    for paper_id, key in keys.items():
+        merged.setdefault(paper_id, key)
+    return dict(sorted(merged.items()))
+
+
+def format_published(published: Mapping[str, str]) -> str:
+    header = (
+        "# Citation keys that have been published. A key listed here never changes: the export\n"
+        "# reserves it, and tests/test_export_bibkeys.py fails if a paper would get another one.\n"
+        "# Add new papers' keys with: medllm-survey export --update-keys (existing lines are kept).\n"
+    )
+    body = yaml.safe_dump(dict(sorted(published.items())), sort_keys=True, allow_unicode=False)
+    return header + (body if published else "{}\n")
