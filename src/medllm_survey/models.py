@@ -109,7 +109,9 @@ def _check_url(value: str | None) -> str | None:
 
 Slug = Annotated[str, Strict(), StringConstraints(pattern=SLUG_PATTERN, max_length=80)]
 Text = Annotated[str, Strict(), StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
-Url = Annotated[str, Strict(), AfterValidator(_check_url)]
+Url = Annotated[
+    str, Strict(), AfterValidator(_check_url), Field(json_schema_extra={"pattern": URL_PATTERN.pattern})
+]
 Terms = tuple[Slug, ...]
 
 
@@ -154,9 +156,9 @@ class Venue(Record):
 
 
 class Identifiers(Record):
-    doi: Annotated[str, Strict()] | None = None
-    arxiv: Annotated[str, Strict()] | None = None
-    pmid: Annotated[str, Strict()] | None = None
+    doi: Annotated[str, Strict(), Field(json_schema_extra={"pattern": DOI_PATTERN.pattern})] | None = None
+    arxiv: Annotated[str, Strict(), Field(json_schema_extra={"pattern": ARXIV_PATTERN.pattern})] | None = None
+    pmid: Annotated[str, Strict(), Field(json_schema_extra={"pattern": PMID_PATTERN.pattern})] | None = None
     url: Url | None = None
 
     @field_validator("doi")
@@ -218,7 +220,24 @@ CATEGORY_LABELS: dict[str, str] = {
 }
 
 
+def _when(field_name: str, value: str, then: dict[str, Any]) -> dict[str, Any]:
+    return {"if": {"properties": {field_name: {"const": value}}, "required": [field_name]}, "then": then}
+
+
 class Tuning(Record):
+    # The cross-field rules, mirrored in the JSON Schema so that editors flag them too.
+    model_config = ConfigDict(
+        json_schema_extra={
+            "allOf": [
+                _when("category", "zero", {"properties": {"stages": {"maxItems": 0}}}),
+                _when("category", "one", {"required": ["stages"],
+                                          "properties": {"stages": {"minItems": 1, "maxItems": 1}}}),
+                _when("category", "multi", {"required": ["stages"],
+                                            "properties": {"stages": {"minItems": 2}}}),
+            ]
+        }
+    )
+
     category: Category
     stages: tuple[Stage, ...] = ()
     confidence: Literal["high", "medium", "low"] = "high"
@@ -255,6 +274,23 @@ TAXONOMY_FIELDS = ("tuning", "architecture", "modalities", "tasks", "summary")
 
 class Paper(Record):
     """A paper record, ``data/papers/<id>.yaml``."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "anyOf": [
+                {"properties": {"identifiers": {"required": [key]}}} for key in ("doi", "arxiv", "url")
+            ],
+            "allOf": [
+                _when("status", "included", {
+                    "required": ["tuning", "architecture", "modalities", "tasks", "summary"],
+                    "properties": {"modalities": {"minItems": 1}, "tasks": {"minItems": 1}},
+                }),
+                _when("status", "excluded", {"required": ["exclusion_reason"]}),
+                {"if": {"not": _when("status", "excluded", {})["if"]},
+                 "then": {"not": {"required": ["exclusion_reason"]}}},
+            ],
+        }
+    )
 
     id: Slug
     title: Annotated[str, Strict(), StringConstraints(strip_whitespace=True, min_length=3, max_length=400)]

@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .keys import bibkeys
+from .keys import bibkeys, read_published
 
 if TYPE_CHECKING:
     from ..loader import KnowledgeBase
@@ -27,34 +27,49 @@ class Format:
     media_type: str
 
 
+_cache: list[tuple[KnowledgeBase, dict[str, str]]] = []
+
+
+def keys_of(kb: KnowledgeBase) -> dict[str, str]:
+    """Citation keys of every paper in ``kb``, honouring ``data/published-bibkeys.yaml``.
+
+    Computed once per knowledge base, so rendering one entry per paper stays linear.
+    """
+    if _cache and _cache[0][0] is kb:
+        return _cache[0][1]
+    keys = bibkeys(kb.papers, read_published(kb.root))
+    _cache[:] = [(kb, keys)]
+    return keys
+
+
 def _bibtex(kb: KnowledgeBase, papers: Sequence[Paper]) -> str:
     from .bibtex import render_bibtex
 
-    return render_bibtex(papers, bibkeys(kb.papers))
+    return render_bibtex(papers, keys_of(kb))
 
 
 def _csl_json(kb: KnowledgeBase, papers: Sequence[Paper]) -> str:
     from .csljson import render_csl_json
 
-    return render_csl_json(papers, bibkeys(kb.papers))
+    return render_csl_json(papers, keys_of(kb))
 
 
 def _ris(kb: KnowledgeBase, papers: Sequence[Paper]) -> str:
     from .ris import render_ris
 
-    return render_ris(papers, bibkeys(kb.papers))
+    return render_ris(papers, keys_of(kb))
 
 
 def _json(kb: KnowledgeBase, papers: Sequence[Paper]) -> str:
     from .tabular import render_json
 
-    return render_json(kb, papers, bibkeys(kb.papers))
+    return render_json(kb, papers, keys_of(kb))
 
 
 def _csv(kb: KnowledgeBase, papers: Sequence[Paper]) -> str:
     from .tabular import render_csv
 
-    return render_csv(kb, papers, bibkeys(kb.papers))
+    return render_csv(kb, papers, keys_of(kb))
 
 
 FORMATS: dict[str, Format] = {
@@ -78,7 +93,7 @@ def paper_bibtex(kb: KnowledgeBase, paper: Paper) -> str:
     """One paper's BibTeX entry, keyed as in the full export."""
     from .bibtex import paper_entry
 
-    return paper_entry(paper, bibkeys(kb.papers)[paper.id])
+    return paper_entry(paper, keys_of(kb)[paper.id])
 
 
-__all__ = ["FORMATS", "Format", "bibkeys", "export_all", "paper_bibtex"]
+__all__ = ["FORMATS", "Format", "bibkeys", "export_all", "keys_of", "paper_bibtex"]

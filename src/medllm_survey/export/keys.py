@@ -31,14 +31,16 @@ from ..models import BIBKEY_PATTERN, SLUG_PATTERN, Paper
 
 PUBLISHED_KEYS_FILE = Path("data/published-bibkeys.yaml")
 
+# Title words skipped when choosing the key's title word.
 STOPWORDS = frozenset(
-    """
-    a an the and or nor but
-    on of for to in at by as with without from into onto upon via per than
-    towards toward through across over under about between among against beyond
-    is are be been being do does can could should would will we our us you your its it this that
-    how what when where why which who whom whose
-    """.split()
+    {
+        "a", "an", "the", "and", "or", "nor", "but", "on", "of", "for", "to", "in", "at", "by", "as",
+        "with", "without", "from", "into", "onto", "upon", "via", "per", "than", "towards", "toward",
+        "through", "across", "over", "under", "about", "between", "among", "against", "beyond", "is",
+        "are", "be", "been", "being", "do", "does", "can", "could", "should", "would", "will", "we",
+        "our", "us", "you", "your", "its", "it", "this", "that", "how", "what", "when", "where",
+        "why", "which", "who", "whom", "whose",
+    }
 )
 
 # Letters that Unicode decomposition does not reduce to ASCII.

@@ -1,0 +1,212 @@
+"""BibTeX export, written by bibtexparser from an explicit, ordered field list.
+
+Every value is plain Unicode in the models; here it is LaTeX-encoded (non-ASCII letters and the
+specials ``& % $ # _ { } ~ ^ \\``) so that both ``bibtex`` and ``biber`` accept the file, title words
+whose case matters are wrapped in braces, and a value whose braces do not balance is refused.
+
+Entry types: ``@article`` for journals, ``@inproceedings`` for conference and workshop papers and
+``@misc`` for preprints (with ``eprint`` and ``archivePrefix = {arXiv}`` when there is an arXiv id).
+The model has no arXiv subject class, so ``primaryClass`` is never written.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+
+import bibtexparser
+from bibtexparser.model import Entry, Field
+from pylatexenc.latexencode import RULE_DICT, UnicodeToLatexConversionRule, UnicodeToLatexEncoder
+
+from ..models import Paper, Person
+
+# The order fields are written in, for every entry type ("for reproducibility").
+FIELD_ORDER = (
+    "author",
+    "title",
+    "journal",
+    "booktitle",
+    "volume",
+    "number",
+    "pages",
+    "year",
+    "month",
+    "publisher",
+    "howpublished",
+    "eprint",
+    "archivePrefix",
+    "primaryClass",
+    "doi",
+    "url",
+)
+ENTRY_TYPES = {
+    "journal": "article",
+    "conference": "inproceedings",
+    "workshop": "inproceedings",
+    "preprint": "misc",
+}
+MONTH_MACROS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+# Literal braces become commands: BibTeX counts every brace, even an escaped one, so "\{" would
+# unbalance the value.
+_ENCODER = UnicodeToLatexEncoder(
+    conversion_rules=[
+        UnicodeToLatexConversionRule(
+            RULE_DICT, {ord("{"): r"\textbraceleft", ord("}"): r"\textbraceright"}
+        ),
+        "defaults",
+    ],
+    replacement_latex_protection="braces-all",
+    unknown_char_policy="keep",  # e.g. Chinese characters: kept as UTF-8, which both tools read
+    unknown_char_warning=False,
+)
+_FORMAT = bibtexparser.BibtexFormat()
+_FORMAT.indent = "  "
+_FORMAT.block_separator = "\n"
+
+
+class UnbalancedBraces(ValueError):
+    """A field value whose braces do not balance; BibTeX would swallow the rest of the file."""
+
+
+def latex(text: str) -> str:
+    """Unicode → LaTeX that BibTeX and biber read back to the same text."""
+    return _ENCODER.unicode_to_latex(" ".join(text.split()))
+
+
+def keeps_case(word: str) -> bool:
+    """Whether BibTeX styles must not lowercase ``word``: LLaVA-Med, CT, GPT-4V, ChatGPT, 3D.
+
+    Each hyphen-separated part is judged on its own, so "Vision-Language" may be lowercased but
+    "LLaVA-Med" (a capital inside "LLaVA") and "Patho-R1" (digits with letters) may not.
+    """
+    for part in re.split(r"[-‐‑–—/]", word):
+        has_letters = any(c.isalpha() for c in part)
+        if any(c.isupper() for c in part[1:]) or (has_letters and any(c.isdigit() for c in part)):
+            return True
+    return False
+
+
+def _split_word(token: str) -> tuple[str, str, str]:
+    """Leading quotes/brackets, the word, trailing punctuation: "(GPT-4V)," → "(", "GPT-4V", "),"."""
+    lead = re.match(r"^[(\[\"'“‘«]*", token).group()  # type: ignore[union-attr]
+    rest = token[len(lead):]
+    trail = re.search(r"[)\]\"'”’».,:;!?]*$", rest).group()  # type: ignore[union-attr]
+    core = rest[: len(rest) - len(trail)]
+    if "(" in core and trail.startswith(")"):  # GPT-4V(ision): the bracket belongs to the word
+        core, trail = core + ")", trail[1:]
+    return lead, core, trail
+
+
+def protect_title(title: str) -> str:
+    """LaTeX-encode ``title``, wrapping each word whose case matters in braces."""
+    out = []
+    for token in title.split():
+        lead, core, trail = _split_word(token)
+        if core and keeps_case(core):
+            out.append(latex(lead) + "{" + latex(core) + "}" + latex(trail))
+        else:
+            out.append(latex(token))
+    return " ".join(out)
+
+
+def format_person(person: Person) -> str:
+    """``Family, Given``; a name BibTeX would split (a consortium, a comma, "and") is braced."""
+    family, given = latex(person.family), latex(person.given) if person.given else None
+    risky = re.compile(r",|\band\b", re.IGNORECASE)
+    if given is None:
+        return "{" + family + "}"
+    if risky.search(family):
+        family = "{" + family + "}"
+    if risky.search(given):
+        given = "{" + given + "}"
+    return f"{family}, {given}"
+
+
+def format_pages(pages: str) -> str:
+    """``12-20`` and ``12–20`` become BibTeX's page range ``12--20``."""
+    return latex(re.sub(r"\s*(?:-+|–|—)\s*", "--", pages.strip()))
+
+
+def check_balanced(value: str, where: str) -> str:
+    """Return ``value`` if its braces balance as BibTeX counts them; raise otherwise."""
+    depth = 0
+    for char in value:
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if depth < 0:
+            break
+    if depth != 0:
+        raise UnbalancedBraces(f"{where}: unbalanced braces in {value!r}")
+    return value
+
+
+def _url_safe(url: str) -> str:
+    return url.replace("\\", "%5C").replace("{", "%7B").replace("}", "%7D")
+
+
+def paper_url(paper: Paper) -> str | None:
+    """The DOI link, else the arXiv abstract page, else the record's url."""
+    ids = paper.identifiers
+    if ids.doi:
+        return f"https://doi.org/{ids.doi}"
+    if ids.arxiv:
+        return f"https://arxiv.org/abs/{ids.arxiv}"
+    return ids.url
+
+
+def fields_of(paper: Paper) -> list[Field]:
+    """The entry's fields, encoded, in :data:`FIELD_ORDER`."""
+    venue, ids = paper.venue, paper.identifiers
+    kind = ENTRY_TYPES[venue.type]
+    values: dict[str, str] = {
+        "author": " and ".join(format_person(a) for a in paper.authors),
+        "title": protect_title(paper.title),
+        "year": str(paper.year),
+    }
+    if kind == "article":
+        values["journal"] = latex(venue.name)
+        if venue.volume:
+            values["volume"] = latex(venue.volume)
+        if venue.number:
+            values["number"] = latex(venue.number)
+    elif kind == "inproceedings":
+        values["booktitle"] = latex(venue.name)
+    elif not ids.arxiv:
+        values["howpublished"] = latex(venue.name)
+    if venue.pages and kind != "misc":
+        values["pages"] = format_pages(venue.pages)
+    if venue.publisher:
+        values["publisher"] = latex(venue.publisher)
+    if ids.arxiv:
+        values["eprint"] = ids.arxiv
+        values["archivePrefix"] = "arXiv"
+    if ids.doi:
+        values["doi"] = ids.doi
+    url = paper_url(paper)
+    if url:
+        values["url"] = _url_safe(url)
+
+    fields = []
+    for name in FIELD_ORDER:
+        if name in values:
+            fields.append(Field(name, check_balanced(values[name], f"{paper.id}: {name}")))
+        if name == "month" and paper.month:
+            fields.append(Field("month", MONTH_MACROS[paper.month - 1], enclosing="no-enclosing"))
+    return fields
+
+
+def paper_entry(paper: Paper, key: str) -> str:
+    """One paper as a BibTeX entry."""
+    return render_entries([Entry(ENTRY_TYPES[paper.venue.type], key, fields_of(paper))])
+
+
+def render_bibtex(papers: Sequence[Paper], keys: Mapping[str, str]) -> str:
+    """A .bib file of ``papers`` in the given order, keyed by ``keys`` (paper id → key)."""
+    entries = [Entry(ENTRY_TYPES[p.venue.type], keys[p.id], fields_of(p)) for p in papers]
+    return render_entries(entries)
+
+
+def render_entries(entries: list[Entry]) -> str:
+    if not entries:
+        return ""
+    return bibtexparser.write_string(bibtexparser.Library(entries), bibtex_format=_FORMAT)

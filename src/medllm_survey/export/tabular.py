@@ -1,0 +1,99 @@
+"""The knowledge base as data: JSON of every record with its taxonomy, and a CSV of papers.
+
+JSON holds the papers asked for (each model's ``model_dump(mode="json")`` plus its citation key),
+every dataset and every vocabulary. The CSV has one row per paper, lists joined by ``"; "``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from ..models import Paper
+
+if TYPE_CHECKING:
+    from ..loader import KnowledgeBase
+
+CSV_COLUMNS = (
+    "id",
+    "key",
+    "title",
+    "authors",
+    "year",
+    "venue",
+    "venue_type",
+    "status",
+    "category",
+    "stage_count",
+    "stages",
+    "llms",
+    "vision_encoders",
+    "connector",
+    "modalities",
+    "tasks",
+    "datasets",
+    "doi",
+    "arxiv",
+    "url",
+    "code",
+)
+SEPARATOR = "; "
+
+
+def knowledge_base_data(
+    kb: KnowledgeBase, papers: Sequence[Paper], keys: Mapping[str, str]
+) -> dict[str, Any]:
+    """Plain JSON-ready data: papers (with ``citation_key``), datasets and vocabularies."""
+    return {
+        "papers": [{**p.model_dump(mode="json"), "citation_key": keys[p.id]} for p in papers],
+        "datasets": [d.model_dump(mode="json") for d in kb.datasets],
+        "vocabularies": {
+            name: [term.model_dump(mode="json") for term in terms.values()]
+            for name, terms in sorted(kb.vocabularies.items())
+        },
+    }
+
+
+def render_json(kb: KnowledgeBase, papers: Sequence[Paper], keys: Mapping[str, str]) -> str:
+    return json.dumps(knowledge_base_data(kb, papers, keys), ensure_ascii=False, indent=2) + "\n"
+
+
+def csv_row(paper: Paper, key: str) -> dict[str, str]:
+    """One paper as a CSV row: text cells, lists joined by ``"; "``, absent values empty."""
+    tuning, arch, ids = paper.tuning, paper.architecture, paper.identifiers
+    stages = tuning.stages if tuning else ()
+    return {
+        "id": paper.id,
+        "key": key,
+        "title": paper.title,
+        "authors": SEPARATOR.join(a.display for a in paper.authors),
+        "year": str(paper.year),
+        "venue": paper.venue.short or paper.venue.name,
+        "venue_type": paper.venue.type,
+        "status": paper.status,
+        "category": paper.category or "",
+        "stage_count": str(len(stages)) if tuning else "",
+        "stages": SEPARATOR.join(f"{s.name} ({s.method})" for s in stages),
+        "llms": SEPARATOR.join(arch.llms) if arch else "",
+        "vision_encoders": SEPARATOR.join(arch.vision_encoders) if arch else "",
+        "connector": (arch.connector or "") if arch else "",
+        "modalities": SEPARATOR.join(paper.modalities),
+        "tasks": SEPARATOR.join(paper.tasks),
+        "datasets": SEPARATOR.join(paper.datasets),
+        "doi": ids.doi or "",
+        "arxiv": ids.arxiv or "",
+        "url": ids.url or "",
+        "code": paper.links.code or "",
+    }
+
+
+def render_csv(kb: KnowledgeBase, papers: Sequence[Paper], keys: Mapping[str, str]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for paper in papers:
+        writer.writerow(csv_row(paper, keys[paper.id]))
+    return out.getvalue()
