@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from medllm_survey.loader import load
 
 FIXTURE = Path(__file__).parent / "fixtures/core"
-PROBLEM = re.compile(r"^data/papers/[^:]+\.yaml:\d+: [^:]+: .+$", re.DOTALL)
+PROBLEM = re.compile(r"^data/papers/[^:]+\.yaml:\d+: .+: .+$", re.DOTALL)
 ALPHA = yaml.safe_load((FIXTURE / "data/papers/alpha2023-twostage.yaml").read_text())
 
 scalars = st.one_of(

@@ -277,9 +277,31 @@ def test_hostile_files_are_rejected_quickly(project: Path, name: str, raw: bytes
     assert found == [expected]
 
 
-def test_validation_never_writes(project: Path) -> None:
+def test_validation_never_writes_to_data(project: Path) -> None:
     (project / "data/papers/x.yaml").write_text("id: [")
-    before = {p: p.stat().st_mtime_ns for p in project.rglob("*")}
+    before = {p: p.stat().st_mtime_ns for p in (project / "data").rglob("*")}
     load(project)
-    after = {p: p.stat().st_mtime_ns for p in project.rglob("*")}
+    load(project)
+    after = {p: p.stat().st_mtime_ns for p in (project / "data").rglob("*")}
     assert before == after
+
+
+def test_cache_sees_edits_and_gives_the_same_answers(project: Path) -> None:
+    cold = load(project, use_cache=False)
+    assert (project / ".cache/medllm-survey").exists() is False
+    first, warm = load(project), load(project)
+    assert (project / ".cache/medllm-survey/sources.marshal").is_file()
+    assert cold.kb.papers == first.kb.papers == warm.kb.papers
+    # An edit, even one that keeps the file's size, is seen on the next run, with its line number.
+    path = project / GOOD
+    path.write_text(good(project).replace("year: 2023", "year: 1023"), encoding="utf-8")
+    assert [str(p) for p in load(project).problems] == [
+        f"{GOOD}:7: year: implausible year 1023: expected 1990 to "
+        f"{__import__('medllm_survey.models').models.LATEST_YEAR}"
+    ]
+
+
+def test_corrupt_cache_is_ignored(project: Path) -> None:
+    load(project)
+    (project / ".cache/medllm-survey/sources.marshal").write_bytes(b"\x00garbage")
+    assert load(project).problems == []

@@ -5,9 +5,8 @@ rather than a silently ignored one. Rules that span several fields are named ``m
 raise a :class:`PydanticCustomError` whose context names the field the message is about; the loader
 turns that into ``path:line: field: message``.
 
-Checks that need other records (vocabulary terms, dataset ids) read them from the validation
-context (``Paper.model_validate(data, context=ValidationContext(...))``); without a context those
-checks are skipped, which keeps the models usable on their own.
+Checks that need other records (vocabulary terms, dataset ids) live in the loader, which knows
+those records; the models stay usable on their own.
 """
 
 from __future__ import annotations
@@ -15,7 +14,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from difflib import get_close_matches
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -25,8 +23,6 @@ from pydantic import (
     Field,
     Strict,
     StringConstraints,
-    ValidationInfo,
-    field_validator,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
@@ -44,7 +40,7 @@ LATEST_YEAR = date.today().year + 1  # accepted papers can carry next year's dat
 
 @dataclass(frozen=True)
 class ValidationContext:
-    """What a record is checked against besides itself."""
+    """What a record's references are checked against: vocabulary terms and dataset ids."""
 
     vocabularies: dict[str, frozenset[str]] = field(default_factory=dict)
     dataset_ids: frozenset[str] | None = None
@@ -53,50 +49,6 @@ class ValidationContext:
 def rule_error(field_path: str, message: str) -> PydanticCustomError:
     """An error from a cross-field rule, located at ``field_path`` (dotted, relative to the model)."""
     return PydanticCustomError("rule", message, {"field": field_path})
-
-
-def _context(info: ValidationInfo) -> ValidationContext | None:
-    return info.context if isinstance(info.context, ValidationContext) else None
-
-
-def _term(vocabulary: str) -> AfterValidator:
-    """A check that a value is a term of ``vocabulary`` (skipped when no context is given)."""
-
-    def check(value: str, info: ValidationInfo) -> str:
-        ctx = _context(info)
-        if ctx is None or vocabulary not in ctx.vocabularies:
-            return value
-        known = ctx.vocabularies[vocabulary]
-        if value not in known:
-            hint = get_close_matches(value, sorted(known), n=3, cutoff=0.5)
-            advice = (
-                "did you mean " + ", ".join(repr(h) for h in hint) + "?"
-                if hint
-                else f"add it to data/vocab/{vocabulary}.yaml first"
-            )
-            raise PydanticCustomError(
-                "unknown_term",
-                "unknown {vocabulary} term '{value}'; {advice}",
-                {"vocabulary": vocabulary, "value": value, "advice": advice},
-            )
-        return value
-
-    return AfterValidator(check)
-
-
-def _dataset_exists(value: str, info: ValidationInfo) -> str:
-    ctx = _context(info)
-    if ctx is None or ctx.dataset_ids is None or value in ctx.dataset_ids:
-        return value
-    hint = get_close_matches(value, sorted(ctx.dataset_ids), n=3, cutoff=0.5)
-    advice = (
-        "did you mean " + ", ".join(repr(h) for h in hint) + "?"
-        if hint
-        else f"add data/datasets/{value}.yaml first"
-    )
-    raise PydanticCustomError(
-        "unknown_dataset", "no dataset record '{value}'; {advice}", {"value": value, "advice": advice}
-    )
 
 
 def _check_url(value: str | None) -> str | None:
@@ -113,18 +65,6 @@ Url = Annotated[
     str, Strict(), AfterValidator(_check_url), Field(json_schema_extra={"pattern": URL_PATTERN.pattern})
 ]
 Terms = tuple[Slug, ...]
-
-
-def terms_of(vocabulary: str) -> type[tuple[str, ...]]:
-    """A list of slugs, each a term of ``vocabulary``."""
-    return tuple[Annotated[str, Strict(), StringConstraints(pattern=SLUG_PATTERN), _term(vocabulary)], ...]  # type: ignore[return-value]
-
-
-def term_of(vocabulary: str) -> Any:
-    return Annotated[str, Strict(), StringConstraints(pattern=SLUG_PATTERN), _term(vocabulary)]
-
-
-DatasetRefs = tuple[Annotated[str, Strict(), AfterValidator(_dataset_exists)], ...]
 
 
 class Record(BaseModel):
@@ -156,37 +96,11 @@ class Venue(Record):
 
 
 class Identifiers(Record):
-    doi: Annotated[str, Strict(), Field(json_schema_extra={"pattern": DOI_PATTERN.pattern})] | None = None
-    arxiv: Annotated[str, Strict(), Field(json_schema_extra={"pattern": ARXIV_PATTERN.pattern})] | None = None
-    pmid: Annotated[str, Strict(), Field(json_schema_extra={"pattern": PMID_PATTERN.pattern})] | None = None
+    # Patterns are checked by pydantic-core; the loader words the message for each field.
+    doi: Annotated[str, Strict(), StringConstraints(pattern=DOI_PATTERN.pattern)] | None = None
+    arxiv: Annotated[str, Strict(), StringConstraints(pattern=ARXIV_PATTERN.pattern)] | None = None
+    pmid: Annotated[str, Strict(), StringConstraints(pattern=PMID_PATTERN.pattern)] | None = None
     url: Url | None = None
-
-    @field_validator("doi")
-    @classmethod
-    def doi_is_bare(cls, value: str | None) -> str | None:
-        if value is not None and not DOI_PATTERN.match(value):
-            raise PydanticCustomError(
-                "doi", "malformed DOI '{value}': write it bare, like 10.1000/xyz123", {"value": value}
-            )
-        return value
-
-    @field_validator("arxiv")
-    @classmethod
-    def arxiv_is_bare(cls, value: str | None) -> str | None:
-        if value is not None and not ARXIV_PATTERN.match(value):
-            raise PydanticCustomError(
-                "arxiv",
-                "malformed arXiv id '{value}': write it like 2306.00890 (quoted in YAML)",
-                {"value": value},
-            )
-        return value
-
-    @field_validator("pmid")
-    @classmethod
-    def pmid_is_number(cls, value: str | None) -> str | None:
-        if value is not None and not PMID_PATTERN.match(value):
-            raise PydanticCustomError("pmid", "malformed PubMed id '{value}'", {"value": value})
-        return value
 
     @property
     def arxiv_base(self) -> str | None:
@@ -207,7 +121,7 @@ class Stage(Record):
     name: Text
     trained: tuple[Text, ...] = Field(min_length=1)
     frozen: tuple[Text, ...] = ()
-    method: term_of("tuning-methods")
+    method: Slug
     data: tuple[Text, ...] = Field(min_length=1)
     objective: Text
 
@@ -258,9 +172,9 @@ class Tuning(Record):
 
 
 class Architecture(Record):
-    llms: terms_of("llms") = Field(min_length=1)
-    vision_encoders: terms_of("vision-encoders") = ()
-    connector: term_of("connectors") | None = None
+    llms: Terms = Field(min_length=1)
+    vision_encoders: Terms = ()
+    connector: Slug | None = None
 
 
 Status = Literal["candidate", "included", "excluded"]
@@ -303,15 +217,15 @@ class Paper(Record):
     links: Links = Links()
     bibkey: Annotated[str, Strict(), StringConstraints(pattern=BIBKEY_PATTERN, max_length=60)] | None = None
     status: Status
-    exclusion_reason: term_of("exclusion-reasons") | None = None
+    exclusion_reason: Slug | None = None
     added: LaxDate
     verified: LaxDate | None = None
     tuning: Tuning | None = None
     architecture: Architecture | None = None
-    modalities: terms_of("modalities") = ()
-    tasks: terms_of("tasks") = ()
-    anatomy: terms_of("anatomy") = ()
-    datasets: DatasetRefs = ()
+    modalities: Terms = ()
+    tasks: Terms = ()
+    anatomy: Terms = ()
+    datasets: Terms = ()
     summary: Summary | None = None
 
     @model_validator(mode="after")
@@ -368,9 +282,9 @@ class Dataset(Record):
     id: Slug
     name: Text
     full_name: Text | None = None
-    modalities: terms_of("modalities") = Field(min_length=1)
-    tasks: terms_of("tasks") = ()
-    anatomy: terms_of("anatomy") = ()
+    modalities: Terms = Field(min_length=1)
+    tasks: Terms = ()
+    anatomy: Terms = ()
     size: DatasetSize = DatasetSize()
     access: Literal["open", "credentialed", "restricted"]
     license: Text

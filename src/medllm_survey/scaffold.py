@@ -11,7 +11,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from .loader import PAPERS_DIR
+from .loader import PAPERS_DIR, error_message
 from .models import SLUG_PATTERN, Paper
 
 STOPWORDS = frozenset(
@@ -119,7 +119,7 @@ def scaffold_paper(
     except ValidationError as exc:
         first = exc.errors(include_url=False)[0]
         where = ".".join(str(p) for p in first["loc"]) or "record"
-        raise ScaffoldError(f"{where}: {first['msg']}") from None
+        raise ScaffoldError(f"{where}: {error_message(Paper, first, tuple(first['loc']))}") from None
     text = SCHEMA_LINE + yaml.safe_dump(record, sort_keys=False, allow_unicode=True, width=100)
     folder = root / PAPERS_DIR
     folder.mkdir(parents=True, exist_ok=True)

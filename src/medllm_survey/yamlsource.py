@@ -9,7 +9,8 @@ nesting, non-string keys, and oversized or binary files.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import marshal
+import os
 from pathlib import Path
 from typing import Any
 
@@ -29,20 +30,36 @@ _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _constructor = yaml.constructor.SafeConstructor()
 
 
-@dataclass(frozen=True)
 class Source:
-    """A parsed file: its data, and the 1-based line of each field path."""
+    """A parsed file: its data, and the 1-based line of each field path.
 
-    data: Any
-    lines: dict[Path_, int]
+    A source restored from the cache has no line map; it is rebuilt from the file the first time a
+    problem needs a line number, so the common case (a valid record) never pays for it."""
+
+    __slots__ = ("data", "_lines", "_path")
+
+    def __init__(self, data: Any, lines: dict[Path_, int] | None, path: Path | None = None) -> None:
+        self.data = data
+        self._lines = lines
+        self._path = path
+
+    @property
+    def lines(self) -> dict[Path_, int]:
+        if self._lines is None:
+            try:
+                self._lines = read_source(self._path).lines if self._path else {}
+            except YamlProblem:
+                self._lines = {}
+        return self._lines
 
     def line_of(self, path: Path_) -> int:
         """Line of ``path``, or of its nearest ancestor that exists in the file."""
+        lines = self.lines
         while path:
-            if path in self.lines:
-                return self.lines[path]
+            if path in lines:
+                return lines[path]
             path = path[:-1]
-        return self.lines.get((), 1)
+        return lines.get((), 1)
 
 
 class YamlProblem(Exception):
@@ -138,3 +155,55 @@ def _build(node: yaml.Node, path: Path_, lines: dict[Path_, int], seen: set[int]
             result[key] = _build(value_node, (*path, key), lines, seen)
         return result
     raise YamlProblem(line, "unsupported YAML node")  # pragma: no cover
+
+
+class SourceCache:
+    """Parsed files kept between runs, keyed by (size, mtime, inode), so that a re-validation parses
+    only the records that changed. Stored with ``marshal`` (plain data only, no code is loaded) in a
+    folder outside ``data/``; any problem with the cache file just means a cold parse."""
+
+    VERSION = 2
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.entries: dict[str, tuple[tuple[int, int, int], Any]] = {}
+        self.dirty = False
+        self.seen: set[str] = set()
+        if path is not None:
+            try:
+                version, entries = marshal.loads(path.read_bytes())
+                if version == self.VERSION and isinstance(entries, dict):
+                    self.entries = entries
+            except (OSError, EOFError, ValueError, TypeError):
+                self.entries = {}
+
+    def read(self, path: Path, key: str) -> Source:
+        self.seen.add(key)
+        try:
+            info = path.stat()
+        except OSError as err:
+            raise YamlProblem(1, f"cannot read the file: {err.strerror}") from None
+        stamp = (info.st_size, info.st_mtime_ns, info.st_ino)
+        cached = self.entries.get(key)
+        if cached is not None and cached[0] == stamp:
+            return Source(cached[1], None, path)
+        source = read_source(path)
+        if self.path is not None:
+            self.entries[key] = (stamp, source.data)
+            self.dirty = True
+        return source
+
+    def save(self, keep: set[str]) -> None:
+        """Write the cache (only entries for files that still exist), atomically."""
+        stale = set(self.entries) - keep
+        if self.path is None or not (self.dirty or stale):
+            return
+        for key in stale:
+            del self.entries[key]
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_bytes(marshal.dumps((self.VERSION, self.entries)))
+            os.replace(tmp, self.path)
+        except (OSError, ValueError):
+            pass  # a read-only checkout still validates, only without the speed-up

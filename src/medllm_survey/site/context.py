@@ -228,6 +228,7 @@ class PaperView:
     title: str
     label: str
     model_name: str | None
+    model_badge: str | None  # the model name, when the title does not already contain it
     authors: tuple[str, ...]
     year: int
     date: str
@@ -288,11 +289,21 @@ class DatasetView:
 
 
 @dataclass(frozen=True)
+class TermCount:
+    """A term as listed on its facet's index page."""
+
+    id: str
+    link: Link
+    description: str
+    count: int
+
+
+@dataclass(frozen=True)
 class FacetIndexView:
     kind: FacetKind
     src: str
     url: str
-    terms: tuple[tuple[Link, str, int], ...]  # link, description, paper count
+    terms: tuple[TermCount, ...]  # most used first
 
 
 @dataclass(frozen=True)
@@ -309,9 +320,11 @@ class CategoryView:
 class Addition:
     """A record as listed on What's new and in the feed."""
 
+    id: str
     added: str
     label: str
     title: str
+    headline: str  # the title, prefixed by the model name unless the title already holds it
     url: str
     status: str
     summary: str | None
@@ -326,6 +339,10 @@ class Matrix:
     rows: tuple[Link, ...]
     columns: tuple[Link, ...]
     counts: tuple[tuple[int, ...], ...]
+
+    @property
+    def table(self) -> tuple[tuple[Link, tuple[int, ...]], ...]:
+        return tuple(zip(self.rows, self.counts, strict=True))
 
     @property
     def maximum(self) -> int:
@@ -517,6 +534,9 @@ class _Builder:
             title=paper.title,
             label=paper.label,
             model_name=paper.model_name,
+            model_badge=paper.model_name
+            if paper.model_name and paper.model_name.casefold() not in paper.title.casefold()
+            else None,
             authors=tuple(a.display for a in paper.authors),
             year=paper.year,
             date=f"{paper.year}-{month}" if month else str(paper.year),
@@ -637,8 +657,8 @@ class _Builder:
                             papers=papers,
                         )
                     )
-                listing.append((link, description, len(papers)))
-            listing.sort(key=lambda item: (-item[2], item[0].label.casefold(), item[0].url))
+                listing.append(TermCount(term_id, link, description, len(papers)))
+            listing.sort(key=lambda t: (-t.count, t.link.label.casefold(), t.id))
             indexes.append(
                 FacetIndexView(
                     kind=kind,
@@ -728,11 +748,26 @@ def _identifier_keys(ids: Identifiers) -> list[tuple[str, str]]:
     return keys
 
 
+def data_date(kb: KnowledgeBase) -> str:
+    """The latest date a record was added or checked: the site's "last updated", not the clock."""
+    dates: list[date] = [r.added for r in (*kb.papers, *kb.datasets)]
+    dates += [r.verified for r in (*kb.papers, *kb.datasets) if r.verified]
+    return max(dates).isoformat() if dates else "1970-01-01"
+
+
+def _headline(paper: Paper) -> str:
+    if paper.model_name and paper.model_name.casefold() not in paper.title.casefold():
+        return f"{paper.model_name}: {paper.title}"
+    return paper.title
+
+
 def _addition(paper: Paper, urls: UrlScheme) -> Addition:
     return Addition(
+        id=paper.id,
         added=paper.added.isoformat(),
         label=paper.label,
         title=paper.title,
+        headline=_headline(paper),
         url=urls.page(paper_src(paper.id)),
         status=paper.status,
         summary=paper.summary,
@@ -791,8 +826,6 @@ def build_site(kb: KnowledgeBase, urls: UrlScheme | None = None) -> SiteView:
     per_year = Counter((p.year, p.category) for p in included)
     reasons = Counter(p.exclusion_reason for p in kb.papers if p.exclusion_reason)
     reason_labels = kb.vocabularies.get("exclusion-reasons", {})
-    dates: list[date] = [p.added for p in kb.papers] + [d.added for d in kb.datasets]
-    dates += [r.verified for r in (*kb.papers, *kb.datasets) if r.verified]
     return SiteView(
         counts=counts,
         papers=papers,
@@ -821,5 +854,5 @@ def build_site(kb: KnowledgeBase, urls: UrlScheme | None = None) -> SiteView:
                 for r, n in sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0]))
             ),
         ),
-        data_date=max(dates).isoformat() if dates else "1970-01-01",
+        data_date=data_date(kb),
     )

@@ -1,0 +1,646 @@
+"""Importing a BibTeX file as ``candidate`` paper records, one YAML file per new paper.
+
+The steps, for every entry of the file, in order:
+
+1. Parse the file with bibtexparser, keeping values raw; resolve ``@string`` macros, the month
+   macros and ``#`` concatenation ourselves, and let an entry inherit the fields of its ``crossref``.
+2. Build a record: LaTeX decoded to Unicode, authors split into family and given names, the venue
+   type inferred from the entry type (article → journal, inproceedings → conference or workshop,
+   misc and arXiv-only entries → preprint), DOIs and arXiv ids taken out of URLs.
+3. Look for the same paper, by DOI, arXiv id (any version) and normalised title, among the existing
+   records and the entries already seen in this file; a duplicate is reported, not written.
+4. Validate the record with the :class:`~medllm_survey.models.Paper` model; an invalid one is skipped
+   with the reason.
+5. Write ``data/papers/<id>.yaml`` through a temporary file that is linked into place, so an existing
+   file is never replaced.
+
+Every entry ends up in exactly one of created, duplicate or skipped, so the counts of the summary
+add up to the number of entries in the file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import re
+import tempfile
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+import bibtexparser
+import yaml
+from bibtexparser.middlewares.names import parse_single_name_into_parts
+from bibtexparser.model import (
+    DuplicateBlockKeyBlock,
+    DuplicateFieldKeyBlock,
+    Entry,
+    ParsingFailedBlock,
+    String,
+)
+from pydantic import ValidationError
+from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
+
+from .errors import Problem
+from .export.keys import STOPWORDS, ascii_fold
+from .loader import PAPERS_DIR, normalise_title, paper_keys, record_files
+from .models import ARXIV_PATTERN, DOI_PATTERN, URL_PATTERN, Paper
+from .yamlsource import YamlProblem, read_source
+
+SCHEMA_COMMENT = "# yaml-language-server: $schema=../../schema/paper.schema.json\n"
+MAX_BIB_BYTES = 64 * 1024 * 1024
+
+# BibTeX entry type → venue type; types not listed are not papers this survey records.
+VENUE_TYPES = {
+    "article": "journal",
+    "inproceedings": "conference",
+    "conference": "conference",
+    "misc": "preprint",
+    "unpublished": "preprint",
+    "online": "preprint",
+    "electronic": "preprint",
+    "preprint": "preprint",
+    "techreport": "preprint",
+    "report": "preprint",
+}
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
+            ("may",), ("jun", "june"), ("jul", "july"), ("aug", "august"),
+            ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
+            ("dec", "december"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+PREPRINT_SERVERS = re.compile(r"\b(arxiv|corr|biorxiv|medrxiv|research square|ssrn|preprints?)\b", re.I)
+ARXIV_IN_TEXT = re.compile(
+    r"(?:arxiv\.org/(?:abs|pdf)/|arxiv:\s*|\babs/)"
+    r"(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(v\d+)?",
+    re.IGNORECASE,
+)
+DOI_IN_URL = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)(10\.\d{4,9}/\S+)$", re.IGNORECASE)
+
+
+class ImportFileError(Exception):
+    """The .bib file cannot be read at all (a usage error, not a problem with one entry)."""
+
+
+class SkipEntry(Exception):
+    """An entry that cannot become a record; the message says why."""
+
+    def __init__(self, kind: str, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
+
+
+# --- the report -----------------------------------------------------------------------------------
+
+Status = Literal["created", "duplicate", "skipped"]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one entry."""
+
+    status: Status
+    line: int
+    key: str
+    message: str
+    kind: str = ""  # for skipped entries: a short reason category for the summary
+    path: str | None = None  # for created entries: the record file, relative to the project root
+
+
+@dataclass
+class ImportReport:
+    source: str
+    dry_run: bool
+    outcomes: list[Outcome] = field(default_factory=list)
+    notes: list[Problem] = field(default_factory=list)  # problems outside entries (@string ...)
+
+    def count(self, status: Status) -> int:
+        return sum(1 for o in self.outcomes if o.status == status)
+
+    @property
+    def ok(self) -> bool:
+        return self.count("skipped") == 0
+
+    def lines(self) -> list[str]:
+        """One line per entry that was not simply created, then the summary."""
+        out = [str(note) for note in self.notes]
+        verb = "would create" if self.dry_run else "created"
+        for o in self.outcomes:
+            if o.status == "created":
+                out.append(f"{verb} {o.path}")
+            else:
+                out.append(str(Problem(self.source, o.line, o.key, f"{o.status}: {o.message}")))
+        out.append(self.summary())
+        return out
+
+    def summary(self) -> str:
+        total = len(self.outcomes)
+        reasons = Counter(o.kind for o in self.outcomes if o.status == "skipped")
+        detail = ", ".join(f"{n} {kind}" for kind, n in sorted(reasons.items(), key=lambda i: (-i[1], i[0])))
+        verb = "would be created" if self.dry_run else "created"
+        skipped = self.count("skipped")
+        return (
+            f"{self.source}: {total} entr{'y' if total == 1 else 'ies'}: "
+            f"{self.count('created')} {verb}, {self.count('duplicate')} duplicate"
+            f"{'' if self.count('duplicate') == 1 else 's'}, {skipped} skipped"
+            + (f" ({detail})" if detail else "")
+        )
+
+
+# --- reading the file -----------------------------------------------------------------------------
+
+
+@dataclass
+class RawEntry:
+    """An entry as parsed: type and key, raw field values (lower-case names), first line (1-based)."""
+
+    entry_type: str
+    key: str
+    fields: dict[str, str]
+    line: int
+    problem: SkipEntry | None = None
+
+
+@contextlib.contextmanager
+def _quiet_bibtexparser() -> Iterator[None]:
+    """bibtexparser logs each malformed block; this module reports them itself."""
+    logger = logging.getLogger("bibtexparser")
+    previous = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logger.setLevel(previous)
+
+
+def read_entries(text: str, source: str) -> tuple[list[RawEntry], list[Problem]]:
+    """Every entry of ``text`` (malformed ones too, flagged) and the problems outside entries."""
+    with _quiet_bibtexparser():
+        library = bibtexparser.parse_string(text, parse_stack=[])
+    notes: list[Problem] = []
+    macros: dict[str, str] = {}
+    entries: list[RawEntry] = []
+    for block in library.blocks:
+        line = (block.start_line or 0) + 1
+        if isinstance(block, String):
+            try:
+                macros[block.key.lower()] = resolve_value(block.value, macros)
+            except SkipEntry as err:
+                notes.append(Problem(source, line, f"@string {block.key}", err.message + "; ignored"))
+        elif isinstance(block, DuplicateBlockKeyBlock):  # the same key twice is still an entry
+            entries.append(_raw(block.ignore_error_block, line))
+        elif isinstance(block, DuplicateFieldKeyBlock):
+            entry = _raw(block.ignore_error_block, line)
+            entry.problem = SkipEntry("malformed entry", str(block.error).split(". Note")[0])
+            entries.append(entry)
+        elif isinstance(block, ParsingFailedBlock):
+            head = (block.raw or "").lstrip()
+            kind = re.match(r"@\s*(\w*)", head)
+            block_type = kind.group(1).lower() if kind else ""
+            reason = _first_line(getattr(block.error, "abort_reason", "") or str(block.error))
+            if block_type in {"string", "preamble", "comment"}:
+                notes.append(Problem(source, line, f"@{block_type}", f"malformed, ignored: {reason}"))
+                continue
+            key = re.match(r"@\s*\w*\s*[{(]\s*([^,\s]*)", head)
+            entries.append(
+                RawEntry(block_type, key.group(1) if key else "?", {}, line,
+                         SkipEntry("malformed entry", reason))
+            )
+        elif isinstance(block, Entry):
+            entries.append(_raw(block, line))
+    for entry in entries:
+        if entry.problem is None:
+            try:
+                entry.fields = {name: resolve_value(value, macros) for name, value in entry.fields.items()}
+            except SkipEntry as err:
+                entry.problem = err
+    _apply_crossrefs(entries)
+    return entries, notes
+
+
+def _raw(block: Any, line: int) -> RawEntry:
+    fields = {f.key.lower(): str(f.value) for f in block.fields}
+    return RawEntry(block.entry_type.lower(), block.key, fields, line)
+
+
+def _first_line(text: str) -> str:
+    lines = [part.strip() for part in text.strip().splitlines() if part.strip()]
+    reason = " ".join(lines[-1:]).replace("`", "'")
+    return f"cannot be parsed: {reason}" if reason else "cannot be parsed"
+
+
+def resolve_value(raw: str, macros: dict[str, str]) -> str:
+    """A raw BibTeX value as LaTeX text: enclosing removed, macros expanded, ``#`` concatenated."""
+    parts, depth, start, quoted = [], 0, 0, False
+    for index, char in enumerate(raw):
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+        elif char == '"' and depth == 0:
+            quoted = not quoted
+        elif char == "#" and depth == 0 and not quoted:
+            parts.append(raw[start:index])
+            start = index + 1
+    parts.append(raw[start:])
+    out = []
+    for part in (p.strip() for p in parts):
+        if len(part) >= 2 and (part[0], part[-1]) in {("{", "}"), ('"', '"')}:
+            out.append(part[1:-1])
+        elif part.isdigit():
+            out.append(part)
+        elif part.lower() in macros:
+            out.append(macros[part.lower()])
+        elif part.lower() in MONTHS:
+            out.append(str(MONTHS[part.lower()]))
+        else:
+            raise SkipEntry("undefined macro", f"undefined @string macro {part[:40]!r}")
+    return "".join(out)
+
+
+def _apply_crossrefs(entries: list[RawEntry]) -> None:
+    """Let each entry inherit the fields it lacks from the entry its ``crossref`` names."""
+    by_key = {e.key.lower(): e for e in entries if e.problem is None}
+    for entry in entries:
+        target_key = entry.fields.get("crossref", "").strip().lower()
+        if not target_key or entry.problem is not None:
+            continue
+        parent = by_key.get(target_key)
+        if parent is None:
+            entry.problem = SkipEntry("missing crossref", f"crossref '{target_key}' is not in the file")
+            continue
+        inherited = dict(parent.fields)
+        if "title" in inherited and parent.entry_type in {"proceedings", "book", "mvproceedings"}:
+            inherited.setdefault("booktitle", inherited["title"])
+        for name, value in inherited.items():
+            if name not in {"title", "crossref", "key", "ids"}:
+                entry.fields.setdefault(name, value)
+
+
+# --- LaTeX to Unicode -----------------------------------------------------------------------------
+
+_CONTEXT = get_default_latex_context_db().filter_context()
+_CONTEXT.add_context_category(
+    "medllm-survey",
+    prepend=True,
+    macros=[
+        MacroTextSpec("textbraceleft", "{"),
+        MacroTextSpec("textbraceright", "}"),
+        MacroTextSpec("textasciicircum", "^"),
+        MacroTextSpec("textasciitilde", "~"),
+        MacroTextSpec("url", "%s"),
+    ],
+)
+_LATEX = LatexNodes2Text(latex_context=_CONTEXT, math_mode="text")
+
+
+@lru_cache(maxsize=65536)
+def decode(value: str) -> str:
+    """LaTeX → plain Unicode text on one line: ``M{\\"u}ller`` → ``Müller``."""
+    if "\\" in value or "$" in value or "%" in value:
+        text = _LATEX.latex_to_text(value.replace("%", r"\%").replace(r"\\%", r"\%"))
+    else:  # the common case, and 50 times faster: only braces, ties and dashes to undo
+        text = value.replace("{", "").replace("}", "").replace("~", " ")
+        text = text.replace("---", "—").replace("--", "–")
+    return " ".join(text.replace("\xa0", " ").split())
+
+
+def decode_name(name: str) -> dict[str, str]:
+    """One BibTeX name ("Family, Given", "Given Family", "von Last, Jr, First") as a Person."""
+    parts = parse_single_name_into_parts(name, strict=False)
+    family = decode(" ".join(parts.von + parts.last + parts.jr))
+    given = decode(" ".join(parts.first))
+    if not family and given:  # a single word given as first name: treat it as the family name
+        family, given = given, ""
+    person = {"family": family}
+    if given:
+        person["given"] = given
+    return person
+
+
+def split_names(value: str) -> list[str]:
+    """Split an author list on the word "and" outside braces, as BibTeX does."""
+    names, depth, start = [], 0, 0
+    for match in re.finditer(r"[{}]|\s+and\s+", value, flags=re.IGNORECASE):
+        token = match.group()
+        if token == "{":
+            depth += 1
+        elif token == "}":
+            depth = max(depth - 1, 0)
+        elif depth == 0:
+            names.append(value[start : match.start()])
+            start = match.end()
+    names.append(value[start:])
+    return [n.strip() for n in names if n.strip()]
+
+
+def decode_authors(value: str) -> list[dict[str, str]]:
+    """The persons of an author field; a trailing "and others" is dropped."""
+    return [decode_name(n) for n in split_names(value) if n.lower() != "others"]
+
+
+# --- entry → record -------------------------------------------------------------------------------
+
+
+def find_doi(fields: dict[str, str]) -> str | None:
+    for name in ("doi", "url", "howpublished", "note"):
+        value = re.sub(r"\\url\{([^}]*)\}|[{}]", r"\1", fields.get(name, "")).strip()
+        value = value.replace(r"\_", "_")
+        match = DOI_IN_URL.match(value)
+        candidate = match.group(1) if match else value if name == "doi" else ""
+        candidate = candidate.rstrip(".")
+        if DOI_PATTERN.match(candidate):
+            return candidate
+    return None
+
+
+def find_arxiv(fields: dict[str, str]) -> str | None:
+    prefix = (fields.get("archiveprefix") or fields.get("eprinttype") or "").strip("{} ").lower()
+    eprint = re.sub(r"^arxiv:\s*", "", fields.get("eprint", "").strip("{} "), flags=re.I)
+    if eprint and prefix in {"arxiv", ""} and ARXIV_PATTERN.match(eprint):
+        return eprint
+    for name in ("journal", "url", "howpublished", "note", "volume", "number", "pages"):
+        match = ARXIV_IN_TEXT.search(fields.get(name, ""))
+        if match and (name != "volume" or "abs/" in fields.get(name, "")):
+            return match.group(1) + (match.group(2) or "")
+    return None
+
+
+def find_url(fields: dict[str, str]) -> str | None:
+    url = re.sub(r"\\url\{([^}]*)\}|[{}]", r"\1", fields.get("url", "")).strip()
+    url = url.replace(r"\_", "_").replace(r"\%", "%").replace(r"\#", "#").replace(r"\&", "&")
+    return url if URL_PATTERN.match(url) else None
+
+
+def _year_month(fields: dict[str, str]) -> tuple[int | str | None, int | None]:
+    date_field = fields.get("date", "")
+    year_text = decode(fields.get("year", "")) or date_field[:4]
+    found = re.search(r"\b(\d{4})\b", year_text)
+    year: int | str | None = int(found.group(1)) if found else (year_text or None)
+    month_text = decode(fields.get("month", "")).lower().rstrip(".")
+    month = MONTHS.get(month_text) or MONTHS.get(month_text[:3])
+    if month is None and month_text.isdigit() and 1 <= int(month_text) <= 12:
+        month = int(month_text)
+    if month is None:
+        found = re.match(r"^\d{4}-(\d{2})", date_field)
+        month = int(found.group(1)) if found and 1 <= int(found.group(1)) <= 12 else None
+    return year, month
+
+
+def _venue(entry: RawEntry, arxiv: str | None) -> dict[str, str]:
+    f = entry.fields
+    kind = VENUE_TYPES.get(entry.entry_type)
+    if kind is None:
+        what = f"@{entry.entry_type or '?'}"
+        raise SkipEntry("not a paper", f"{what} entries are not papers this survey records")
+    journal = decode(f.get("journal", "") or f.get("journaltitle", ""))
+    booktitle = decode(f.get("booktitle", ""))
+    if kind == "journal" and (not journal or PREPRINT_SERVERS.search(journal)):
+        kind = "preprint" if (arxiv or PREPRINT_SERVERS.search(journal)) else kind
+    if kind == "conference" and re.search(r"\bworkshops?\b", booktitle, re.I):
+        kind = "workshop"
+    if kind == "preprint":
+        name = "arXiv" if arxiv else next(
+            (v for v in (journal, decode(f.get("howpublished", "")), decode(f.get("publisher", "")),
+                         decode(f.get("institution", "")), decode(f.get("organization", "")))
+             if v and not URL_PATTERN.match(v)),
+            "Preprint",
+        )
+    else:
+        name = journal if kind == "journal" else booktitle
+    venue: dict[str, str] = {"name": name, "type": kind}
+    if kind == "journal":
+        for target, sources in (("volume", ("volume",)), ("number", ("number", "issue"))):
+            value = next((decode(f[s]) for s in sources if f.get(s)), "")
+            if value:
+                venue[target] = value
+    pages = f.get("pages", "")
+    if pages and kind != "preprint":
+        venue["pages"] = re.sub(r"\s*(?:-+|–|—)\s*", "-", decode(pages.replace("--", "-")))
+    publisher = decode(f.get("publisher", ""))
+    if publisher and kind != "preprint":
+        venue["publisher"] = publisher
+    return venue
+
+
+def build_record(entry: RawEntry, today: date) -> dict[str, Any]:
+    """The record dict of an entry (not yet validated, ``id`` left empty)."""
+    f = entry.fields
+    arxiv = find_arxiv(f)
+    doi = find_doi(f)
+    url = find_url(f) if not (doi or arxiv) or "url" in f else None
+    if url and (DOI_IN_URL.match(url) or ARXIV_IN_TEXT.search(url)):
+        url = None  # already expressed as the DOI or arXiv id
+    year, month = _year_month(f)
+    record: dict[str, Any] = {
+        "id": "",
+        "title": decode(f.get("title", "")),
+        "authors": decode_authors(f.get("author", "")),
+        "year": year,
+    }
+    if month:
+        record["month"] = month
+    record["venue"] = _venue(entry, arxiv)
+    identifiers = {"doi": doi, "arxiv": re.sub(r"v\d+$", "", arxiv) if arxiv else None, "url": url}
+    pmid = decode(f.get("pmid", ""))
+    if pmid.isdigit():
+        identifiers["pmid"] = pmid
+    record["identifiers"] = {k: v for k, v in identifiers.items() if v}
+    record["status"] = "candidate"
+    record["added"] = today
+    return record
+
+
+def record_id(record: dict[str, Any]) -> str:
+    """``<family><year>-<title words>``: li2023-llava-med, from the colon-ended short name if any."""
+    authors = record.get("authors") or [{}]
+    family = ascii_fold(authors[0].get("family", "")) or "anon"
+    title = str(record.get("title", ""))
+    head = title.split(":", 1)[0] if ":" in title else ""
+    words = _slug_words(head) if head and len(head.split()) <= 3 else []
+    if not words:
+        words = [w for w in _slug_words(title) if w not in STOPWORDS][:3] or ["untitled"]
+    slug = "-".join(words)
+    year = record.get("year") if isinstance(record.get("year"), int) else "nd"
+    return f"{family[:30]}{year}-{slug}"[:70].rstrip("-")
+
+
+def _slug_words(text: str) -> list[str]:
+    folded = [ascii_fold(part) for part in re.split(r"[^\w]+|_", text)]
+    return [w for w in folded if w]
+
+
+def raw_keys(record: dict[str, Any]) -> list[tuple[str, str]]:
+    """Duplicate keys of a record that is not (yet) valid, the same way as ``paper_keys``."""
+    ids = record.get("identifiers") if isinstance(record.get("identifiers"), dict) else {}
+    keys = []
+    if isinstance(ids.get("doi"), str):
+        keys.append(("DOI", ids["doi"].lower()))
+    if isinstance(ids.get("arxiv"), str):
+        keys.append(("arXiv id", re.sub(r"v\d+$", "", ids["arxiv"])))
+    if isinstance(record.get("title"), str) and normalise_title(record["title"]):
+        keys.append(("title", normalise_title(record["title"])))
+    return keys
+
+
+def keys_of_record(data: Any) -> tuple[Paper | None, list[tuple[str, str]], str | None]:
+    """Validate ``data`` as a Paper: the paper (or None), its duplicate keys, the first error."""
+    if not isinstance(data, dict):
+        return None, [], "not a mapping"
+    try:
+        paper = Paper.model_validate(data)
+    except ValidationError as exc:
+        error = exc.errors(include_url=False)[0]
+        where = ".".join(str(p) for p in error["loc"]) or "record"
+        return None, raw_keys(data), f"{where}: {error['msg']}"
+    return paper, list(paper_keys(paper)), None
+
+
+# --- writing --------------------------------------------------------------------------------------
+
+
+class _FlowMapping(dict):
+    """A mapping written on one line, like ``{family: Li, given: Chunyuan}``."""
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+_Dumper.add_representer(
+    _FlowMapping,
+    lambda dumper, data: dumper.represent_mapping("tag:yaml.org,2002:map", data, flow_style=True),
+)
+
+
+def record_yaml(record: dict[str, Any]) -> str:
+    data = dict(record)
+    data["authors"] = [_FlowMapping(a) for a in record["authors"]]
+    body = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
+    return SCHEMA_COMMENT + body
+
+
+def write_new(path: Path, text: str) -> None:
+    """Create ``path`` holding ``text``; raise FileExistsError rather than replace a file."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".import-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        try:
+            os.link(tmp, path)  # atomic and fails if the name exists
+        except FileExistsError:
+            raise
+        except OSError:  # a file system without hard links: exclusive create instead
+            with open(path, "x", encoding="utf-8") as handle:
+                handle.write(text)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+
+
+# --- the import -----------------------------------------------------------------------------------
+
+
+def existing_records(root: Path) -> tuple[set[str], dict[tuple[str, str], str]]:
+    """Ids taken by files under data/papers/, and each duplicate key → the file that holds it."""
+    ids: set[str] = set()
+    seen: dict[tuple[str, str], str] = {}
+    for file in record_files(root, PAPERS_DIR):
+        ids.add(file.stem)
+        rel = str(PAPERS_DIR / file.name)
+        try:
+            data = read_source(file).data
+        except YamlProblem:
+            continue
+        for key in keys_of_record(data)[1]:
+            seen.setdefault(key, rel)
+    return ids, seen
+
+
+def import_bibtex(
+    root: Path, bib_path: Path, *, dry_run: bool = False, today: date | None = None
+) -> ImportReport:
+    """Import every entry of ``bib_path`` into ``root/data/papers``; see the module docstring."""
+    today = today or date.today()
+    try:
+        if bib_path.stat().st_size > MAX_BIB_BYTES:
+            raise ImportFileError(f"{bib_path} is larger than {MAX_BIB_BYTES // 2**20} MB")
+        text = bib_path.read_bytes().decode("utf-8-sig", errors="replace")
+    except FileNotFoundError:
+        raise ImportFileError(f"{bib_path}: no such file") from None
+    except IsADirectoryError:
+        raise ImportFileError(f"{bib_path} is a folder, not a .bib file") from None
+    except OSError as err:
+        raise ImportFileError(f"cannot read {bib_path}: {err.strerror}") from None
+    papers_dir = root / PAPERS_DIR
+    if not dry_run:
+        papers_dir.mkdir(parents=True, exist_ok=True)
+
+    source = str(bib_path)
+    entries, notes = read_entries(text, source)
+    report = ImportReport(source=source, dry_run=dry_run, notes=notes)
+    taken_ids, seen = existing_records(root)
+    for entry in entries:
+        report.outcomes.append(_import_entry(entry, today, papers_dir, root, taken_ids, seen, dry_run))
+    return report
+
+
+def _import_entry(
+    entry: RawEntry,
+    today: date,
+    papers_dir: Path,
+    root: Path,
+    taken_ids: set[str],
+    seen: dict[tuple[str, str], str],
+    dry_run: bool,
+) -> Outcome:
+    def skipped(kind: str, message: str) -> Outcome:
+        return Outcome("skipped", entry.line, entry.key, message, kind=kind)
+
+    if entry.problem is not None:
+        return skipped(entry.problem.kind, entry.problem.message)
+    try:
+        record = build_record(entry, today)
+    except SkipEntry as err:
+        return skipped(err.kind, err.message)
+    except RecursionError:
+        return skipped("malformed entry", "nested too deeply")
+    base = record_id(record)
+    record["id"] = base
+    paper, keys, error = keys_of_record(record)
+
+    # Same paper as an existing record or an earlier entry of this file?
+    for kind, value in keys:
+        if (kind, value) in seen:
+            return Outcome("duplicate", entry.line, entry.key, f"same {kind} as {seen[(kind, value)]}")
+    if error is not None or paper is None:
+        return skipped("invalid record", f"the record would be invalid: {error}")
+
+    number = 1
+    while record["id"] in taken_ids:
+        number += 1
+        record["id"] = f"{base}-{number}"
+    rel = str(PAPERS_DIR / f"{record['id']}.yaml")
+    if not dry_run:
+        try:
+            write_new(root / rel, record_yaml(record))
+        except FileExistsError:
+            return skipped("file exists", f"{rel} appeared meanwhile; it was not overwritten")
+        except OSError as err:
+            return skipped("write error", f"cannot write {rel}: {err.strerror}")
+    taken_ids.add(record["id"])
+    for key in keys:
+        seen.setdefault(key, f"{rel} (line {entry.line})")
+    return Outcome("created", entry.line, entry.key, "", path=rel)

@@ -1,0 +1,275 @@
+"""Every generated page and file of the site, rendered from the knowledge base. Pure: no I/O.
+
+:func:`render_pages` returns ``{relative path: text}``: Markdown pages (``*.md``) whose record
+strings are emitted as escaped HTML, never as Markdown syntax, plus two machine-readable files
+(``assets/papers.json`` for the all-papers page, ``feed.xml``). The MkDocs plugin adds them to the
+build in memory.
+
+Steps:
+  1. build the typed contexts (:mod:`.context`);
+  2. render each page template with its context and a link helper relative to that page;
+  3. prepend front matter (title, description, citation meta) written with a YAML dumper;
+  4. serialise the compact JSON payload and the Atom feed.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from itertools import groupby
+from typing import Any
+
+import yaml
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup, escape
+
+from ..loader import KnowledgeBase
+from . import charts
+from .context import (
+    ALL_PAPERS_SRC,
+    CATEGORIES,
+    FEED_LIMIT,
+    FEED_PATH,
+    HOME_SRC,
+    NEW_SRC,
+    PAYLOAD_PATH,
+    STATS_SRC,
+    SiteView,
+    UrlScheme,
+    build_site,
+    facet_values,
+)
+
+SITE_TITLE = "LLMs for Medical Images"
+PAYLOAD_VERSION = 1
+
+
+@dataclass(frozen=True)
+class SiteOptions:
+    """What the pages need to know about the site they are part of."""
+
+    directory_urls: bool = True
+    site_url: str | None = None  # absolute, ending in "/"; used by the feed
+    edit_base: str | None = None  # URL that a repository path is appended to, for edit links
+    site_name: str = SITE_TITLE
+
+
+def _environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("medllm_survey.site", "templates"),
+        autoescape=True,  # every template emits HTML (inside Markdown) or XML
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=StrictUndefined,
+    )
+    env.filters["heat"] = charts.heat_level
+    env.filters["thousands"] = lambda n: f"{n:,}"
+    env.filters["xmlsafe"] = xml_safe
+    return env
+
+
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    """``text`` without the characters XML 1.0 forbids (the template still escapes it)."""
+    return _XML_INVALID.sub("", str(text))
+
+
+def front_matter(title: str, **meta: Any) -> str:
+    """YAML front matter. ``title`` is stored HTML-escaped: MkDocs themes print it unescaped."""
+    data = {"title": str(escape(title)), **{k: v for k, v in meta.items() if v is not None}}
+    return "---\n" + yaml.safe_dump(data, sort_keys=True, allow_unicode=True, width=1000) + "---\n\n"
+
+
+def code_fence(text: str, language: str) -> str:
+    """A fenced code block whose fence is longer than any run of backticks in ``text``."""
+    longest, run = 0, 0
+    for char in text:
+        run = run + 1 if char == "`" else 0
+        longest = max(longest, run)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence} {language}\n{text.rstrip()}\n{fence}\n"
+
+
+class _Renderer:
+    def __init__(self, view: SiteView, options: SiteOptions, urls: UrlScheme) -> None:
+        self.view = view
+        self.options = options
+        self.urls = urls
+        self.env = _environment()
+
+    def render(self, template: str, src: str, **context: Any) -> str:
+        page_url = self.urls.page(src)
+        link: Callable[[str], str] = partial(UrlScheme.relative, from_url=page_url)
+        return self.env.get_template(template).render(
+            u=link,
+            to=lambda src: link(self.urls.page(src)),
+            page_url=page_url,
+            site=self.view,
+            options=self.options,
+            categories=CATEGORIES,
+            colours=charts.CATEGORY_COLOURS,
+            edit=self.edit_url,
+            **context,
+        )
+
+    def edit_url(self, record_path: str) -> str | None:
+        return self.options.edit_base + record_path if self.options.edit_base else None
+
+
+def render_pages(
+    kb: KnowledgeBase,
+    options: SiteOptions | None = None,
+    bibtex: Callable[[str], str] | None = None,
+) -> dict[str, str]:
+    """All generated pages and files, keyed by their path relative to the docs folder.
+
+    ``bibtex(paper_id)`` gives the BibTeX shown on a paper's page; without it the page links to
+    the ``.bib`` file only.
+    """
+    options = options or SiteOptions()
+    urls = UrlScheme(options.directory_urls)
+    view = build_site(kb, urls)
+    r = _Renderer(view, options, urls)
+    out: dict[str, str] = {}
+
+    # Home, statistics, what's new and the all-papers table.
+    out[HOME_SRC] = front_matter(options.site_name, hide=["navigation"]) + r.render(
+        "home.md.j2", HOME_SRC
+    )
+    out[STATS_SRC] = front_matter("Statistics") + r.render(
+        "stats.md.j2",
+        STATS_SRC,
+        per_year=charts.stacked_bars(
+            "Included papers per year, by tuning category",
+            [(year, counts) for year, counts in view.papers_per_year],
+            [(c, label, charts.CATEGORY_COLOURS[c]) for c, label, _, _ in view.counts.by_category],
+        ),
+        flow=charts.screening_flow(
+            view.screening.identified,
+            view.screening.candidates,
+            view.screening.screened,
+            view.screening.included,
+            view.screening.excluded_by_reason,
+        ),
+    )
+    out[NEW_SRC] = front_matter("What's new") + r.render(
+        "new.md.j2",
+        NEW_SRC,
+        groups=[(day, tuple(items)) for day, items in groupby(view.additions, lambda a: a.added)],
+    )
+    out[ALL_PAPERS_SRC] = front_matter("All papers", hide=["navigation", "toc"]) + r.render(
+        "all_papers.md.j2",
+        ALL_PAPERS_SRC,
+        payload_url=UrlScheme.relative(PAYLOAD_PATH, urls.page(ALL_PAPERS_SRC)),
+        paper_pattern=UrlScheme.relative(urls.page("papers/ID.md"), urls.page(ALL_PAPERS_SRC)),
+        bib_pattern=UrlScheme.relative("papers/ID.bib", urls.page(ALL_PAPERS_SRC)),
+        facet_pattern=UrlScheme.relative(urls.page("KEY/TERM.md"), urls.page(ALL_PAPERS_SRC)),
+        category_pattern=UrlScheme.relative(urls.page("taxonomy/CAT.md"), urls.page(ALL_PAPERS_SRC)),
+        facet_filters=[(k, view_facet_options(view, k)) for k in ("modalities", "tasks")],
+    )
+
+    # One page per tuning category, per facet index and per facet term.
+    for category in view.categories:
+        out[category.src] = front_matter(category.label) + r.render(
+            "category.md.j2", category.src, category=category
+        )
+    for index in view.facet_indexes:
+        out[index.src] = front_matter(index.kind.plural) + r.render(
+            "facet_index.md.j2", index.src, index=index
+        )
+    for term in view.facet_terms:
+        out[term.src] = front_matter(f"{term.kind.singular}: {term.label}") + r.render(
+            "facet.md.j2", term.src, term=term
+        )
+    for dataset in view.datasets:
+        out[dataset.src] = front_matter(
+            f"Dataset: {dataset.name}", description=str(escape(dataset.summary)),
+            record=dataset.record_path,
+        ) + r.render("dataset.md.j2", dataset.src, dataset=dataset)
+
+    # One page per paper record.
+    for paper in view.papers:
+        bib = bibtex(paper.id) if bibtex else None
+        body = r.render(
+            "paper.md.j2",
+            paper.src,
+            paper=paper,
+            bibtex_block=Markup(code_fence(bib, "bibtex")) if bib else None,
+        )
+        out[paper.src] = front_matter(
+            paper.label if paper.model_name else paper.title,
+            description=str(escape(paper.summary)) if paper.summary else None,
+            citation=paper.citation.as_meta(),
+            record=paper.record_path,
+        ) + body
+
+    # Machine-readable files.
+    out[PAYLOAD_PATH] = papers_payload(kb, view)
+    out[FEED_PATH] = r.render(
+        "feed.xml.j2",
+        FEED_PATH,
+        entries=view.additions[:FEED_LIMIT],
+        absolute=lambda url: (options.site_url or "") + url,
+    )
+    return out
+
+
+def view_facet_options(view: SiteView, key: str) -> list[tuple[str, str]]:
+    """(id, label) of the terms of one facet that included papers use, by label."""
+    index = next(i for i in view.facet_indexes if i.kind.key == key)
+    used = [(t.id, t.link.label) for t in index.terms if t.count]
+    return sorted(used, key=lambda item: (item[1].casefold(), item[0]))
+
+
+PAYLOAD_COLUMNS = (
+    "id", "label", "title", "authors", "year", "venue", "category",
+    "modalities", "tasks", "llms", "vision_encoders", "doi", "arxiv", "url", "stages",
+)
+
+
+def papers_payload(kb: KnowledgeBase, view: SiteView) -> str:
+    """Compact JSON for the all-papers page: one array per included paper, facets as indexes.
+
+    About 350 bytes a paper before compression; well under 2 MB gzipped at 10,000 papers.
+    """
+    facet_keys = ("modalities", "tasks", "llms", "vision-encoders")
+    vocab = {
+        key: sorted(kb.vocabularies.get(key, {}).items(), key=lambda kv: kv[0]) for key in facet_keys
+    }
+    position = {key: {term_id: i for i, (term_id, _) in enumerate(items)}
+                for key, items in vocab.items()}
+    by_id = {p.id: p for p in kb.included}
+    rows = []
+    for row in view.rows:
+        paper = by_id[row.id]
+        ids = paper.identifiers
+        rows.append([
+            paper.id,
+            row.label,
+            paper.title,
+            "; ".join(f"{a.family}, {a.given}" if a.given else a.family for a in paper.authors),
+            paper.year,
+            row.venue,
+            row.category,
+            *([position[key][t] for t in facet_values(paper, key)] for key in facet_keys),
+            ids.doi or "",
+            ids.arxiv or "",
+            ids.url or "",
+            row.stages_brief,
+        ])
+    payload = {
+        "version": PAYLOAD_VERSION,
+        "columns": list(PAYLOAD_COLUMNS),
+        "categories": {c: label for c, label, _, _ in view.counts.by_category},
+        "facets": {key: [label.label for _, label in items] for key, items in vocab.items()},
+        "facet_ids": {key: [term_id for term_id, _ in items] for key, items in vocab.items()},
+        "papers": rows,
+    }
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":"), sort_keys=True) + "\n"
+

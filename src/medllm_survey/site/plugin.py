@@ -1,0 +1,175 @@
+"""The ``medllm-survey`` MkDocs plugin: the knowledge base becomes pages at build time.
+
+Wired in ``mkdocs.yml``::
+
+    plugins:
+      - search
+      - medllm-survey          # option: root (folder holding data/; default: beside mkdocs.yml)
+
+What it does, in build order:
+  on_config      find the data root, add the theme overrides (citation meta tags, no GitHub API
+                 call), the site's CSS and JS, and the data folder to the watched paths;
+  on_files       load and validate ``data/``; stop the build with every ``file:line: field: message``
+                 when a record is invalid; add every generated page and file in memory
+                 (``File.generated``): nothing is written into ``docs/``;
+  on_pre_page    date every page by the data, not the clock, so rebuilds are byte-identical;
+  on_page_context  point "edit this page" of a record's page at its YAML file;
+  on_post_build  write ``downloads/`` (the exports) and ``papers/<id>.bib`` into the site.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
+
+from ..export import export_all, paper_bibtex
+from ..loader import KnowledgeBase, load
+from .context import FACET_KINDS, data_date, paper_bib_path
+from .pages import SiteOptions, render_pages
+
+PACKAGE_DIR = Path(__file__).parent
+THEME_DIR = PACKAGE_DIR / "theme"
+ASSETS_DIR = PACKAGE_DIR / "assets"
+ASSET_PREFIX = "assets/medllm"
+DOWNLOADS_DIR = "downloads"
+
+# Generated pages kept out of the navigation: hundreds of them would slow every page's render.
+_OUT_OF_NAV = ("papers/", *(f"{kind.key}/" for kind in FACET_KINDS))
+
+
+class PluginConfig(base.Config):
+    root = c.Optional(c.Dir(exists=True))
+
+
+class MedllmSurveyPlugin(BasePlugin[PluginConfig]):
+    def __init__(self) -> None:
+        self.root: Path | None = None
+        self.kb: KnowledgeBase | None = None
+        self.bibtex: dict[str, str] = {}
+        self.edit_base: str | None = None
+
+    # 1. Configuration --------------------------------------------------------------------------
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        configured = self.config.root
+        self.root = Path(configured or Path(config.config_file_path).parent).resolve()
+        # Our templates come after the user's custom_dir and before the theme's own.
+        config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(THEME_DIR))
+        for asset in sorted(ASSETS_DIR.iterdir()):
+            url = f"{ASSET_PREFIX}/{asset.name}"
+            target = config.extra_css if asset.suffix == ".css" else config.extra_javascript
+            if asset.suffix in {".css", ".js"} and url not in [str(t) for t in target]:
+                target.append(url)
+        config.watch.append(str(self.root / "data"))
+        self.edit_base = _edit_base(config, self.root)
+        return config
+
+    # 2. Data → pages ---------------------------------------------------------------------------
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        assert self.root is not None
+        result = load(self.root)
+        if result.problems:
+            lines = "\n".join(str(p) for p in result.problems)
+            count = len(result.problems)
+            raise PluginError(
+                f"{count} problem{'s' if count != 1 else ''} in {self.root / 'data'}:\n{lines}\n"
+                "fix them (medllm-survey validate) and build again"
+            )
+        kb = self.kb = result.kb
+        self.bibtex = {paper.id: paper_bibtex(kb, paper) for paper in kb.papers}
+        options = SiteOptions(
+            directory_urls=config.use_directory_urls,
+            site_url=_with_slash(config.site_url),
+            edit_base=self.edit_base,
+            site_name=config.site_name,
+        )
+        generated = render_pages(kb, options, bibtex=self.bibtex.__getitem__)
+        for path, text in generated.items():
+            if files.get_file_from_path(path) is not None:
+                raise PluginError(
+                    f"{config.docs_dir}/{path} has the path of a generated page; rename or remove it"
+                )
+            keep_out = path.endswith(".md") and path.startswith(_OUT_OF_NAV) and not path.endswith(
+                "/index.md"
+            )
+            inclusion = InclusionLevel.NOT_IN_NAV if keep_out else InclusionLevel.UNDEFINED
+            files.append(File.generated(config, path, content=text, inclusion=inclusion))
+        for asset in sorted(ASSETS_DIR.iterdir()):
+            files.append(
+                File.generated(config, f"{ASSET_PREFIX}/{asset.name}", abs_src_path=str(asset))
+            )
+        return files
+
+    def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page:
+        if self.kb is not None and "SOURCE_DATE_EPOCH" not in os.environ:
+            page.update_date = data_date(self.kb)
+        return page
+
+    def on_page_context(
+        self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Any
+    ) -> dict[str, Any]:
+        record = page.meta.get("record") if page.meta else None
+        if record and self.edit_base:
+            page.edit_url = self.edit_base + record
+        return context
+
+    def on_serve(
+        self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any
+    ) -> LiveReloadServer:
+        assert self.root is not None
+        server.watch(str(self.root / "data"))
+        return server
+
+    # 3. Files that are not pages ---------------------------------------------------------------
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.kb is None:
+            return
+        site = Path(config.site_dir)
+        for name, text in sorted(export_all(self.kb).items()):
+            _write_if_changed(site / DOWNLOADS_DIR / name, text)
+        for paper_id, text in sorted(self.bibtex.items()):
+            _write_if_changed(site / paper_bib_path(paper_id), text)
+
+
+def _with_slash(url: str | None) -> str | None:
+    if not url:
+        return None
+    return url if url.endswith("/") else url + "/"
+
+
+def _edit_base(config: MkDocsConfig, root: Path) -> str | None:
+    """The URL that a path relative to the data root is appended to, to edit that file.
+
+    Follows ``repo_url`` + ``edit_uri`` (which point at the docs folder): with
+    ``edit_uri: edit/main/docs/`` and the data beside docs/, records open at ``edit/main/data/...``.
+    """
+    if not config.repo_url or not config.edit_uri:
+        return None
+    docs_edit = urljoin(_with_slash(config.repo_url) or "", config.edit_uri)
+    if not docs_edit.endswith("/"):
+        docs_edit += "/"
+    up = posixpath.relpath(root.as_posix(), Path(config.docs_dir).resolve().as_posix())
+    return urljoin(docs_edit, up.rstrip("/") + "/" if up != "." else "./")
+
+
+def _write_if_changed(path: Path, text: str) -> None:
+    """Write ``text`` unless the file already holds it, so previews do not churn."""
+    data = text.encode("utf-8")
+    if path.is_file() and path.read_bytes() == data:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
