@@ -465,22 +465,30 @@ def build_record(entry: RawEntry, today: date) -> dict[str, Any]:
 
 
 def record_id(record: dict[str, Any]) -> str:
-    """``<family><year>-<title words>``: li2023-llava-med, from the colon-ended short name if any."""
+    """``<family><year>-<slug>``, e.g. li2023-llava-med.
+
+    The slug is the short name before a colon when it has at most three words ("LLaVA-Med: ..." →
+    llava-med), else the first three title words that are not stopwords, each folded to ASCII.
+    """
     authors = record.get("authors") or [{}]
     family = ascii_fold(authors[0].get("family", "")) or "anon"
     title = str(record.get("title", ""))
     head = title.split(":", 1)[0] if ":" in title else ""
-    words = _slug_words(head) if head and len(head.split()) <= 3 else []
-    if not words:
-        words = [w for w in _slug_words(title) if w not in STOPWORDS][:3] or ["untitled"]
-    slug = "-".join(words)
+    words = _significant_words(head) if head and len(head.split()) <= 3 else []
+    words = words or _significant_words(title)[:3] or ["untitled"]
     year = record.get("year") if isinstance(record.get("year"), int) else "nd"
-    return f"{family[:30]}{year}-{slug}"[:70].rstrip("-")
+    return f"{family[:30]}{year}-{'-'.join(words)}"[:70].rstrip("-")
 
 
-def _slug_words(text: str) -> list[str]:
-    folded = [ascii_fold(part) for part in re.split(r"[^\w]+|_", text)]
-    return [w for w in folded if w]
+def _significant_words(text: str) -> list[str]:
+    """Title words that are not stopwords, as slugs: "X-Ray" → "x-ray", "GPT-4V's" → "gpt-4vs"."""
+    slugs = []
+    for word in text.split():
+        parts = [ascii_fold(part) for part in re.split(r"[-‐‑–—/_]+", word)]
+        slug = "-".join(part for part in parts if part)
+        if slug and slug not in STOPWORDS:
+            slugs.append(slug)
+    return slugs
 
 
 def raw_keys(record: dict[str, Any]) -> list[tuple[str, str]]:

@@ -210,6 +210,8 @@ class Paper(Record):
     title: Annotated[str, Strict(), StringConstraints(strip_whitespace=True, min_length=3, max_length=400)]
     model_name: Text | None = None
     authors: tuple[Person, ...] = Field(min_length=1)
+    # True only when the full author list could not be confirmed: exports then end it with "et al."
+    et_al: Annotated[bool, Strict()] = False
     year: Year
     month: Annotated[int, Strict(), Field(ge=1, le=12)] | None = None
     venue: Venue
@@ -244,6 +246,14 @@ class Paper(Record):
             raise rule_error(
                 missing[0],
                 "an included paper needs " + ", ".join(missing) + "; fill them in or set status: candidate",
+            )
+        return self
+
+    @model_validator(mode="after")
+    def included_lists_all_authors(self) -> Paper:
+        if self.status == "included" and self.et_al:
+            raise rule_error(
+                "et_al", "an included paper lists all its authors; complete the list and remove et_al"
             )
         return self
 

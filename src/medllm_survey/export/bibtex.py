@@ -175,7 +175,7 @@ def fields_of(paper: Paper) -> list[Field]:
         values["howpublished"] = latex(venue.name)
     if venue.pages and kind != "misc":
         values["pages"] = format_pages(venue.pages)
-    if venue.publisher:
+    if venue.publisher and kind == "inproceedings":  # biblatex's @article has no publisher
         values["publisher"] = latex(venue.publisher)
     if ids.arxiv:
         values["eprint"] = ids.arxiv

@@ -42,7 +42,8 @@ def stacked_bars(
     if not groups:
         return Markup('<p class="mls-empty">No included papers yet.</p>')
     bar, gap, left, top, height = 34, 14, 44, 30, 220
-    width = left + len(groups) * (bar + gap) + gap
+    legend_width = sum(14 + 7 * len(name) + 20 for _, name, _ in series)
+    width = max(left + len(groups) * (bar + gap) + gap, left + legend_width, 480)
     totals = [sum(counts) for _, counts in groups]
     maximum = max(max(totals), 1)
     step = _nice_step(maximum)
@@ -83,7 +84,7 @@ def stacked_bars(
             f'<rect x="{legend_x}" y="{top + height + 26}" width="10" height="10" fill="{colour}"/>'
         )
         parts.append(_text(legend_x + 14, top + height + 35, name))
-        legend_x += 14 + 8 * len(name) + 16
+        legend_x += 14 + 7 * len(name) + 20
     parts.append(
         f'<text x="{left}" y="16" {FONT} fill="currentColor" font-weight="bold">'
         f"{escape(title)}</text>"

@@ -106,13 +106,11 @@ class UrlScheme:
         """``target`` (site-root relative) as seen from the page at ``from_url``."""
         if "://" in target or target.startswith(("#", "mailto:")):
             return target
-        base = posixpath.dirname(from_url) if not from_url.endswith("/") else from_url.rstrip("/")
         path, _, fragment = target.partition("#")
-        rel = posixpath.relpath(path or ".", base or ".") if path else ""
-        if path.endswith("/") and rel != ".":
-            rel += "/"
-        if rel == ".":
-            rel = "./"
+        base = (from_url if from_url.endswith("/") else posixpath.dirname(from_url)).rstrip("/")
+        rel = posixpath.relpath(path.rstrip("/") or ".", base or ".")
+        if path == "" or path.endswith("/"):
+            rel = "./" if rel == "." else rel + "/"
         return rel + (f"#{fragment}" if fragment else "")
 
 

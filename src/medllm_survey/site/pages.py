@@ -139,7 +139,7 @@ def render_pages(
     out: dict[str, str] = {}
 
     # Home, statistics, what's new and the all-papers table.
-    out[HOME_SRC] = front_matter(options.site_name, hide=["navigation"]) + r.render(
+    out[HOME_SRC] = front_matter("Home", hide=["navigation"]) + r.render(
         "home.md.j2", HOME_SRC
     )
     out[STATS_SRC] = front_matter("Statistics") + r.render(

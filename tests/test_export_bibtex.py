@@ -1,0 +1,219 @@
+"""BibTeX export: exact entries, encoding of specials, and the real tools (bibtex, biber, pybtex).
+
+``bibtex`` and ``biber`` are Debian packages (texlive-binaries, biber). Without them these tests skip,
+except on CI (the ``CI`` environment variable is set), where they fail.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import bibtexparser
+import pytest
+from pybtex.database import parse_string as pybtex_parse
+
+from medllm_survey.export import paper_bibtex
+from medllm_survey.export.bibtex import (
+    ENTRY_TYPES,
+    UnbalancedBraces,
+    check_balanced,
+    keeps_case,
+    paper_entry,
+    protect_title,
+    render_bibtex,
+)
+from medllm_survey.export.keys import bibkeys
+from medllm_survey.importer import build_record, read_entries
+from medllm_survey.loader import load
+from medllm_survey.models import Paper
+from medllm_survey.yamlsource import read_source
+
+REPO = Path(__file__).parent.parent
+NASTY = Path(__file__).parent / "fixtures" / "nasty"
+
+
+def nasty_papers() -> list[Paper]:
+    return [Paper.model_validate(read_source(p).data) for p in sorted(NASTY.glob("*.yaml"))]
+
+
+def repo_papers() -> list[Paper]:
+    """Every valid record of the repository, whatever its status."""
+    return list(load(REPO).kb.papers)
+
+
+def require(tool: str) -> str:
+    path = shutil.which(tool)
+    if path:
+        return path
+    message = f"`{tool}` is not installed (Debian packages: texlive-binaries for bibtex, biber)"
+    if os.environ.get("CI"):
+        pytest.fail(message + "; CI must install it")
+    pytest.skip(message)
+
+
+SOURCES = {"nasty": nasty_papers, "repository": repo_papers}
+
+
+@pytest.fixture(params=sorted(SOURCES))
+def bib(request: pytest.FixtureRequest) -> tuple[list[Paper], str]:
+    papers = SOURCES[request.param]()
+    assert papers, "no papers to export"
+    return papers, render_bibtex(papers, bibkeys(papers))
+
+
+# --- exact output ---------------------------------------------------------------------------------
+
+
+def test_nasty_entry_exactly() -> None:
+    papers = {p.id: p for p in nasty_papers()}
+    assert paper_entry(papers["nasty-specials"], "muller2024costs") == (
+        "@article{muller2024costs,\n"
+        "  author = {M{\\\"u}ller, J{\\\"o}rg and S{\\o}gaard, Anders and Kaiser, {\\L}ukasz and "
+        "Gar{\\c{c}}on, Fran{\\c{c}}ois and Zh{\\={a}}ng, Xiǎom{\\'\\i}ng and Lǚ, W{\\v{e}}i},\n"
+        "  title = {Costs {\\&} Benefits: 100{\\%} of {\\$}5 for {\\#}1 my{\\_}var in "
+        "{\\textbraceleft}braces{\\textbraceright} {\\textasciitilde}tilde {\\textasciicircum}caret "
+        "back{\\textbackslash}slash},\n"
+        "  journal = {Journal of R{\\&}D{\\_}Studies {\\#}5 {\\textbraceleft}Special{\\textbraceright} "
+        "50{\\%} Issue},\n"
+        "  volume = {12},\n"
+        "  number = {3},\n"
+        "  pages = {100--120},\n"
+        "  year = {2024},\n"
+        "  month = mar,\n"
+        "  doi = {10.1234/r&d_2024#5%x},\n"
+        "  url = {https://doi.org/10.1234/r&d_2024#5%x}\n"
+        "}\n"
+    )
+
+
+def test_arxiv_preprint_is_misc_with_eprint() -> None:
+    papers = {p.id: p for p in nasty_papers()}
+    assert paper_entry(papers["nasty-llava"], "delacruz2023llavamed") == (
+        "@misc{delacruz2023llavamed,\n"
+        "  author = {de la Cruz, Jos{\\'e} and {The MONAI Consortium} and O'Neil-Smith, Siobh{\\'a}n "
+        "and {\\c{C}}elik, Ay{\\c{s}}e},\n"
+        "  title = {{LLaVA-Med} and {GPT-4V(ision)}: {CT}, {MRI} and {ChatGPT} in {3D} "
+        "Vision-Language Models},\n"
+        "  year = {2023},\n"
+        "  eprint = {2306.00890v2},\n"
+        "  archivePrefix = {arXiv},\n"
+        "  url = {https://arxiv.org/abs/2306.00890v2}\n"
+        "}\n"
+    )
+
+
+def test_workshop_is_inproceedings_with_booktitle() -> None:
+    papers = {p.id: p for p in nasty_papers()}
+    entry = paper_entry(papers["nasty-workshop"], "wang2025ca")
+    assert entry.startswith("@inproceedings{wang2025ca,\n")
+    assert "  booktitle = {Workshop on Medical Imaging {\\&} LLMs (MI{\\&}LLM 2025)},\n" in entry
+    assert "  url = {https://example.org/~user/paper_1?x=50%25&y=a#sec_2}\n" in entry
+
+
+def test_paper_bibtex_uses_the_knowledge_base_keys(project: Path) -> None:
+    kb = load(project).kb
+    assert paper_bibtex(kb, kb.paper("alpha2023-twostage")).startswith("@inproceedings{alpha2023alpha,\n")
+
+
+@pytest.mark.parametrize(
+    ("word", "keep"),
+    [("LLaVA-Med", True), ("CT", True), ("MRI", True), ("GPT-4V", True), ("ChatGPT", True),
+     ("3D", True), ("Patho-R1", True), ("Vision-Language", False), ("X-ray", False),
+     ("Large", False), ("medical", False), ("A", False)],
+)
+def test_keeps_case(word: str, keep: bool) -> None:
+    assert keeps_case(word) is keep
+
+
+def test_protect_title_keeps_punctuation_outside_the_braces() -> None:
+    assert protect_title('Can GPT-4V(ision) Read (CT) Scans, "MRI"?') == (
+        "Can {GPT-4V(ision)} Read ({CT}) Scans, {''}{MRI}{''}?"
+    )
+
+
+def test_unbalanced_braces_are_refused() -> None:
+    assert check_balanced("{a}{b}", "x") == "{a}{b}"
+    for value in ("{a", "a}", "}{"):
+        with pytest.raises(UnbalancedBraces, match="x: unbalanced braces"):
+            check_balanced(value, "x")
+
+
+def test_every_value_is_balanced_and_fields_are_ordered(bib: tuple[list[Paper], str]) -> None:
+    _, text = bib
+    library = bibtexparser.parse_string(text)
+    assert not library.failed_blocks
+    order = ["author", "title", "journal", "booktitle", "volume", "number", "pages", "year", "month",
+             "publisher", "howpublished", "eprint", "archivePrefix", "primaryClass", "doi", "url"]
+    for entry in library.entries:
+        keys = [f.key for f in entry.fields]
+        assert keys == sorted(keys, key=order.index), entry.key
+
+
+# --- real tools -----------------------------------------------------------------------------------
+
+
+def test_bibtex_reports_no_error_and_no_warning(bib: tuple[list[Paper], str], tmp_path: Path) -> None:
+    bibtex = require("bibtex")
+    papers, text = bib
+    (tmp_path / "refs.bib").write_text(text, encoding="utf-8")
+    (tmp_path / "doc.aux").write_text("\\relax\n\\citation{*}\n\\bibstyle{plain}\n\\bibdata{refs}\n")
+    run = subprocess.run([bibtex, "doc"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    blg = (tmp_path / "doc.blg").read_text(encoding="utf-8", errors="replace")
+    assert run.returncode == 0, blg
+    assert "Warning--" not in blg, blg
+    assert "error message" not in blg, blg
+    bbl = (tmp_path / "doc.bbl").read_text(encoding="utf-8", errors="replace")
+    assert bbl.count("\\bibitem") == len(papers)
+
+
+def test_biber_tool_reports_no_error_and_no_warning(bib: tuple[list[Paper], str], tmp_path: Path) -> None:
+    biber = require("biber")
+    _, text = bib
+    (tmp_path / "refs.bib").write_text(text, encoding="utf-8")
+    run = subprocess.run(
+        [biber, "--tool", "--validate-datamodel", "--output-file=checked.bib", "refs.bib"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=120,
+    )
+    log = run.stdout + run.stderr
+    assert run.returncode == 0, log
+    assert not re.search(r"\b(ERROR|WARN)\b", log), log
+
+
+def test_pybtex_parses_every_entry(bib: tuple[list[Paper], str]) -> None:
+    papers, text = bib
+    data = pybtex_parse(text, "bibtex")
+    assert len(data.entries) == len(papers)
+    for paper, (_, entry) in zip(papers, data.entries.items(), strict=True):
+        assert len(entry.persons["author"]) == len(paper.authors)
+
+
+def test_round_trip_export_parse_gives_the_same_fields(bib: tuple[list[Paper], str]) -> None:
+    """Export, read back with the importer's parser and LaTeX decoder: the same paper comes out."""
+    papers, text = bib
+    entries, notes = read_entries(text, "export.bib")
+    assert not notes
+    assert len(entries) == len(papers)
+    for paper, entry in zip(papers, entries, strict=True):
+        assert entry.problem is None, entry.problem
+        assert entry.entry_type == ENTRY_TYPES[paper.venue.type]
+        record = build_record(entry, date(2026, 1, 1))
+        assert record["title"] == " ".join(paper.title.split())
+        assert record["authors"] == [a.model_dump(exclude_none=True) for a in paper.authors]
+        assert record["year"] == paper.year
+        assert record.get("month") == paper.month
+        ids = record["identifiers"]
+        assert ids.get("doi") == paper.identifiers.doi
+        assert ids.get("arxiv") == paper.identifiers.arxiv_base
+        if paper.venue.type != "preprint":
+            assert record["venue"]["name"] == paper.venue.name
+            for name in ("volume", "number") if paper.venue.type == "journal" else ():
+                assert record["venue"].get(name) == getattr(paper.venue, name)
+            if paper.venue.pages:
+                assert record["venue"]["pages"] == re.sub("[–—]", "-", paper.venue.pages)
+        elif not paper.identifiers.arxiv:
+            assert record["venue"]["name"] == paper.venue.name

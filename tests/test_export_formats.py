@@ -1,0 +1,195 @@
+"""CSL-JSON, RIS, JSON and CSV exports, the format registry and the ``export`` command."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+import rispy
+
+from medllm_survey.cli import main
+from medllm_survey.export import FORMATS, export_all
+from medllm_survey.export.csljson import csl_item, render_csl_json
+from medllm_survey.export.keys import bibkeys
+from medllm_survey.export.ris import render_ris
+from medllm_survey.export.tabular import CSV_COLUMNS
+from medllm_survey.loader import load
+from medllm_survey.models import Paper
+from medllm_survey.yamlsource import read_source
+
+FIXTURES = Path(__file__).parent / "fixtures"
+REPO = Path(__file__).parent.parent
+
+
+def nasty_papers() -> list[Paper]:
+    return [Paper.model_validate(read_source(p).data) for p in sorted((FIXTURES / "nasty").glob("*.yaml"))]
+
+
+def all_papers() -> list[Paper]:
+    return nasty_papers() + list(load(REPO).kb.papers)
+
+
+# --- CSL-JSON -------------------------------------------------------------------------------------
+
+
+def test_csl_json_validates_against_the_csl_data_schema() -> None:
+    schema = json.loads((FIXTURES / "csl-data.schema.json").read_text(encoding="utf-8"))
+    papers = all_papers()
+    items = json.loads(render_csl_json(papers, bibkeys(papers)))
+    jsonschema.validate(items, schema, cls=jsonschema.Draft7Validator)
+    assert len(items) == len(papers)
+
+
+def test_csl_item_of_a_journal_article_exactly() -> None:
+    papers = {p.id: p for p in nasty_papers()}
+    assert csl_item(papers["nasty-specials"], "muller2024costs") == {
+        "id": "muller2024costs",
+        "type": "article-journal",
+        "title": "Costs & Benefits: 100% of $5 for #1 my_var in {braces} ~tilde ^caret back\\slash",
+        "author": [
+            {"family": "Müller", "given": "Jörg"},
+            {"family": "Søgaard", "given": "Anders"},
+            {"family": "Kaiser", "given": "Łukasz"},
+            {"family": "Garçon", "given": "François"},
+            {"family": "Zhāng", "given": "Xiǎomíng"},
+            {"family": "Lǚ", "given": "Wěi"},
+        ],
+        "issued": {"date-parts": [[2024, 3]]},
+        "container-title": "Journal of R&D_Studies #5 {Special} 50% Issue",
+        "publisher": "Müller & Søn ~ Verlag",
+        "volume": "12",
+        "issue": "3",
+        "page": "100-120",
+        "DOI": "10.1234/r&d_2024#5%x",
+        "URL": "https://doi.org/10.1234/r&d_2024#5%x",
+    }
+
+
+def test_csl_preprint_and_consortium() -> None:
+    papers = {p.id: p for p in nasty_papers()}
+    item = csl_item(papers["nasty-llava"], "k")
+    assert item["type"] == "article"
+    assert item["number"] == "arXiv:2306.00890v2"
+    assert item["publisher"] == "arXiv"
+    assert {"literal": "The MONAI Consortium"} in item["author"]
+    assert "container-title" not in item
+
+
+# --- RIS ------------------------------------------------------------------------------------------
+
+
+def test_ris_round_trips_through_rispy() -> None:
+    papers = all_papers()
+    keys = bibkeys(papers)
+    records = rispy.loads(render_ris(papers, keys))
+    assert len(records) == len(papers)
+    types = {"journal": "JOUR", "conference": "CONF", "workshop": "CONF", "preprint": "UNPB"}
+    for paper, record in zip(papers, records, strict=True):
+        assert record["type_of_reference"] == types[paper.venue.type]
+        assert record["id"] == keys[paper.id]
+        assert record["title"] == " ".join(paper.title.split())
+        expected = [f"{a.family}, {a.given}" if a.given else a.family for a in paper.authors]
+        assert record["authors"] == expected
+        assert record["year"] == str(paper.year)
+        assert record["secondary_title"] == paper.venue.name
+        assert record.get("doi") == paper.identifiers.doi
+        if paper.venue.volume:
+            assert record["volume"] == paper.venue.volume
+        if paper.venue.pages:
+            first = paper.venue.pages.replace("–", "-").split("-")[0]
+            assert record["start_page"] == first
+
+
+def test_ris_record_exactly() -> None:
+    papers = {p.id: p for p in nasty_papers()}
+    text = render_ris([papers["nasty-workshop"]], {"nasty-workshop": "wang2025ca"})
+    assert text == (
+        "TY  - CONF\n"
+        "ID  - wang2025ca\n"
+        "AU  - Wáng, Lì\n"
+        "AU  - Ødegård, Ståle\n"
+        "AU  - Nguyễn, Thị Minh\n"
+        "TI  - Ça va? Über-Modelle für Ärzte: Œuvre “quoted” — naïve résumé\n"
+        "T2  - Workshop on Medical Imaging & LLMs (MI&LLM 2025)\n"
+        "PY  - 2025\n"
+        "DA  - 2025/12//\n"
+        "SP  - 1\n"
+        "EP  - 8\n"
+        "PB  - Müller & Søn ~ Verlag\n"
+        "UR  - https://example.org/~user/paper_1?x=50%25&y=a#sec_2\n"
+        "ER  - \n"
+    )
+
+
+# --- JSON and CSV ---------------------------------------------------------------------------------
+
+
+def test_json_holds_papers_datasets_and_vocabularies(project: Path) -> None:
+    kb = load(project).kb
+    data = json.loads(FORMATS["json"].render(kb, kb.papers))
+    assert [p["id"] for p in data["papers"]] == [p.id for p in kb.papers]
+    assert data["papers"][0]["citation_key"] == "alpha2023alpha"
+    assert data["papers"][0]["tuning"]["category"] == "multi"
+    assert [d["id"] for d in data["datasets"]] == ["toy-vqa"]
+    assert set(data["vocabularies"]) == set(kb.vocabularies)
+
+
+def test_csv_has_one_row_per_paper(project: Path) -> None:
+    kb = load(project).kb
+    rows = list(csv.DictReader(io.StringIO(FORMATS["csv"].render(kb, kb.papers))))
+    assert tuple(rows[0]) == CSV_COLUMNS
+    alpha = rows[0]
+    assert alpha["id"] == "alpha2023-twostage"
+    assert alpha["key"] == "alpha2023alpha"
+    assert alpha["authors"] == "Ann Alpha; Bo Beta"
+    assert alpha["category"] == "multi"
+    assert alpha["stage_count"] == "2"
+    assert alpha["stages"] == "Alignment (projector-only); Instruction tuning (full)"
+    assert alpha["llms"] == "vicuna"
+    assert alpha["arxiv"] == "2306.00001"
+    assert len(rows) == len(kb.papers)
+
+
+# --- registry and command -------------------------------------------------------------------------
+
+
+def test_export_all_gives_five_files_of_included_papers(project: Path) -> None:
+    kb = load(project).kb
+    files = export_all(kb)
+    assert sorted(files) == sorted(
+        ["medllm-survey.bib", "medllm-survey.csl.json", "medllm-survey.ris", "medllm-survey.json",
+         "medllm-survey.csv"]
+    )
+    assert files["medllm-survey.bib"].count("@") == len(kb.included) == 2
+    assert "delta2022-clip" not in files["medllm-survey.csv"]
+
+
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+def test_export_command_writes_each_format(
+    fmt: str, project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = project / f"out{FORMATS[fmt].extension}"
+    assert main(["--root", str(project), "export", "--format", fmt, "--status", "all", "--out", str(out)]) == 0
+    kb = load(project).kb
+    assert out.read_text(encoding="utf-8") == FORMATS[fmt].render(kb, kb.papers)
+    assert main(["--root", str(project), "export", "--format", fmt]) == 0
+    assert capsys.readouterr().out == FORMATS[fmt].render(kb, kb.included)
+
+
+def test_export_refuses_invalid_data(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (project / "data/papers/broken.yaml").write_text("id: broken\ntitle: x\n")
+    assert main(["--root", str(project), "export"]) == 1
+    assert "fix the problems above first" in capsys.readouterr().err
+
+
+def test_export_usage_errors_exit_2(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--root", str(project), "export", "--format", "docx"]) == 2
+    missing = project / "no-such-folder" / "x.bib"
+    assert main(["--root", str(project), "export", "--out", str(missing)]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert "cannot write" in err

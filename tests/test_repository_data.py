@@ -1,0 +1,68 @@
+"""Guards on the repository's own knowledge base, so that its content cannot silently shrink."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from medllm_survey.loader import KnowledgeBase, load
+
+from .conftest import REPO
+
+MIN_INCLUDED = 150
+MIN_PER_CATEGORY = 25
+MIN_DATASETS = 35
+MIN_FACET_TERMS = 8  # modalities and tasks each used by ...
+MIN_PAPERS_PER_TERM = 3  # ... at least this many included papers
+SURVEY_DOI = "10.26599/BDMA.2024.9020090"
+
+
+@pytest.fixture(scope="module")
+def kb() -> KnowledgeBase:
+    result = load(REPO, use_cache=False)
+    assert [str(p) for p in result.problems] == []
+    return result.kb
+
+
+def test_floors(kb: KnowledgeBase) -> None:
+    included = kb.included
+    assert len(included) >= MIN_INCLUDED
+    categories = Counter(p.category for p in included)
+    assert {c: categories[c] >= MIN_PER_CATEGORY for c in ("zero", "one", "multi")} == {
+        "zero": True, "one": True, "multi": True,
+    }, categories
+    assert len(kb.datasets) >= MIN_DATASETS
+
+
+@pytest.mark.parametrize("facet", ["modalities", "tasks"])
+def test_facet_breadth(kb: KnowledgeBase, facet: str) -> None:
+    counts = Counter(term for p in kb.included for term in getattr(p, facet))
+    assert sum(1 for n in counts.values() if n >= MIN_PAPERS_PER_TERM) >= MIN_FACET_TERMS, counts
+
+
+def test_every_included_paper_is_citable_and_complete(kb: KnowledgeBase) -> None:
+    lacking = [p.id for p in kb.included if not (p.identifiers.doi or p.identifiers.arxiv)]
+    assert lacking == []
+    assert [p.id for p in kb.included if p.et_al] == []
+    assert [p.id for p in kb.included if p.verified is None] == []
+
+
+def test_summaries_are_each_papers_own(kb: KnowledgeBase) -> None:
+    summaries = Counter(" ".join(p.summary.split()).casefold() for p in kb.included if p.summary)
+    assert [s[:60] for s, n in summaries.items() if n > 1] == []
+
+
+def test_every_dataset_is_used_by_a_paper(kb: KnowledgeBase) -> None:
+    used = {d for p in kb.papers for d in p.datasets}
+    assert sorted(d.id for d in kb.datasets if d.id not in used) == []
+
+
+def test_the_source_survey_is_recorded(kb: KnowledgeBase) -> None:
+    survey = [p for p in kb.papers if (p.identifiers.doi or "").upper() == SURVEY_DOI.upper()]
+    assert [(p.status, p.exclusion_reason) for p in survey] == [("excluded", "survey")]
+
+
+def test_screening_is_recorded(kb: KnowledgeBase) -> None:
+    reasons = Counter(p.exclusion_reason for p in kb.papers if p.status == "excluded")
+    assert {"no-llm", "no-images", "survey"} <= set(reasons)
