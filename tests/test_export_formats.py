@@ -173,7 +173,8 @@ def test_export_command_writes_each_format(
     fmt: str, project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = project / f"out{FORMATS[fmt].extension}"
-    assert main(["--root", str(project), "export", "--format", fmt, "--status", "all", "--out", str(out)]) == 0
+    argv = ["--root", str(project), "export", "--format", fmt, "--status", "all", "--out", str(out)]
+    assert main(argv) == 0
     kb = load(project).kb
     assert out.read_text(encoding="utf-8") == FORMATS[fmt].render(kb, kb.papers)
     assert main(["--root", str(project), "export", "--format", fmt]) == 0

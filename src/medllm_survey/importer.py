@@ -625,6 +625,8 @@ def _import_entry(
         return skipped(err.kind, err.message)
     except RecursionError:
         return skipped("malformed entry", "nested too deeply")
+    except Exception as err:  # a third-party parser choking on odd LaTeX: report it, carry on
+        return skipped("malformed entry", f"cannot be read: {type(err).__name__}: {err}"[:300])
     base = record_id(record)
     record["id"] = base
     paper, keys, error = keys_of_record(record)

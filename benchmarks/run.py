@@ -1,0 +1,234 @@
+"""Scaling benchmark: validation, generation and the full site build at N papers, against a bare
+MkDocs build of the same number of plain pages with the same theme and plugins (the floor).
+
+    python benchmarks/run.py                 # N = 1,000 and 10,000
+    python benchmarks/run.py --sizes 500 --repeat 1 --json out.json
+
+Every figure is a whole process (start-up included), timed as wall-clock, repeated ``--repeat`` times;
+the table shows the median and the ratios against the floor measured in the same run, because a
+shared machine makes bare seconds noisy. Peak memory is the child's maximum resident set size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+
+from synth import synthesise  # noqa: E402
+
+BIN = Path(sys.executable).parent
+PAPER_PAGE = """# {title}
+
+**Authors:** {authors} · **Year:** {year}
+
+{summary}
+"""
+
+
+@dataclass
+class Timing:
+    seconds: list[float] = field(default_factory=list)
+    peak_mb: float = 0.0
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.seconds)
+
+
+@dataclass
+class SizeResult:
+    papers: int
+    validate_cold: Timing
+    validate_warm: Timing
+    generate: Timing
+    build: Timing
+    floor: Timing
+    site_bytes: int = 0
+    search_index_bytes: int = 0
+    floor_site_bytes: int = 0
+    payload_gzip_bytes: int = 0
+    browser: dict[str, float] = field(default_factory=dict)
+
+    def ratios(self) -> dict[str, float]:
+        return {
+            "build_over_floor": self.build.median / self.floor.median,
+            "generate_over_floor": self.generate.median / self.floor.median,
+        }
+
+
+def run(cmd: list[str], env: dict[str, str] | None = None, cwd: Path | None = None) -> tuple[float, float]:
+    """Run ``cmd``; return (wall seconds, peak RSS in MB). Fails loudly on a non-zero exit."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, env={**os.environ, **(env or {})}, cwd=cwd,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    stderr = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"benchmark step failed: {' '.join(cmd)}\n{stderr[-2000:]}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def timed(cmd: list[str], repeat: int, env: dict[str, str] | None = None,
+          before: object = None) -> Timing:
+    timing = Timing()
+    for _ in range(repeat):
+        if callable(before):
+            before()
+        seconds, peak = run(cmd, env)
+        timing.seconds.append(seconds)
+        timing.peak_mb = max(timing.peak_mb, peak)
+    return timing
+
+
+def tree_bytes(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def bare_project(project: Path, out: Path) -> Path:
+    """The floor: the same theme configuration and the search plugin, N plain one-paper pages kept
+    out of the navigation, no generator."""
+    import yaml
+
+    config = yaml.safe_load((project / "mkdocs.yml").read_text(encoding="utf-8"))
+    config["plugins"] = ["search"]
+    config.pop("hooks", None)
+    config.pop("watch", None)
+    config["nav"] = ["index.md"]
+    config["not_in_nav"] = "/papers/*"
+    config.pop("extra_css", None)
+    config.pop("extra_javascript", None)
+    config.get("theme", {}).pop("custom_dir", None)
+    config["docs_dir"] = "docs"
+    docs = out / "docs"
+    (docs / "papers").mkdir(parents=True)
+    (docs / "index.md").write_text("# Floor\n\nPlain pages.\n", encoding="utf-8")
+    for path in sorted((project / "data/papers").glob("*.yaml")):
+        record = yaml.safe_load(path.read_text(encoding="utf-8"))
+        authors = ", ".join(f"{a.get('given', '')} {a['family']}" for a in record["authors"])
+        (docs / "papers" / f"{record['id']}.md").write_text(
+            PAPER_PAGE.format(title=record["title"], authors=authors, year=record["year"],
+                              summary=record.get("summary", "")),
+            encoding="utf-8",
+        )
+    (out / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    return out
+
+
+GENERATE = (
+    "import sys, time; from pathlib import Path; "
+    "from medllm_survey.site.pages import generate_all; "
+    "files = generate_all(Path(sys.argv[1])); "
+    "print(len(files))"
+)
+
+
+def measure(papers: int, repeat: int, work: Path, browser: bool) -> SizeResult:
+    project = synthesise(REPO, work / f"project-{papers}", papers)
+    floor = bare_project(project, work / f"floor-{papers}")
+    cli = str(BIN / "medllm-survey")
+    mkdocs = str(BIN / "mkdocs")
+
+    def drop_cache() -> None:
+        shutil.rmtree(project / ".cache", ignore_errors=True)
+
+    validate_cold = timed([cli, "--root", str(project), "validate", "-q"], repeat, before=drop_cache)
+    run([cli, "--root", str(project), "validate", "-q"])  # fill the cache
+    validate_warm = timed([cli, "--root", str(project), "validate", "-q"], repeat)
+    generate = timed([str(BIN / "python"), "-c", GENERATE, str(project)], repeat)
+    site = project / "site"
+    build = timed([mkdocs, "build", "-q", "-f", str(project / "mkdocs.yml"), "-d", str(site)], repeat)
+    floor_site = floor / "site"
+    floor_timing = timed([mkdocs, "build", "-q", "-f", str(floor / "mkdocs.yml"), "-d", str(floor_site)],
+                         repeat)
+    result = SizeResult(papers, validate_cold, validate_warm, generate, build, floor_timing)
+    result.site_bytes = tree_bytes(site)
+    result.floor_site_bytes = tree_bytes(floor_site)
+    index = site / "search" / "search_index.json"
+    result.search_index_bytes = index.stat().st_size if index.exists() else 0
+    payload = site / "assets" / "papers.json"
+    if payload.exists():
+        result.payload_gzip_bytes = len(gzip.compress(payload.read_bytes(), 6))
+    if browser:
+        from browser import measure_table
+
+        result.browser = measure_table(site)
+    return result
+
+
+def machine() -> dict[str, str]:
+    return {
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "cpus": str(os.cpu_count()),
+        "memory_gb": f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.1f}",
+    }
+
+
+def table(results: list[SizeResult]) -> str:
+    rows = [
+        "| papers | validate cold | validate warm | generate | full build | bare MkDocs | build ÷ bare "
+        "| generate ÷ bare | peak memory | site / paper | search index / paper |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for r in results:
+        ratios = r.ratios()
+        peak = max(r.validate_cold.peak_mb, r.generate.peak_mb, r.build.peak_mb)
+        rows.append(
+            f"| {r.papers:,} | {r.validate_cold.median:.2f} s | {r.validate_warm.median:.2f} s "
+            f"| {r.generate.median:.2f} s | {r.build.median:.1f} s | {r.floor.median:.1f} s "
+            f"| {ratios['build_over_floor']:.2f} | {ratios['generate_over_floor']:.1%} | {peak:.0f} MB "
+            f"| {r.site_bytes / r.papers / 1024:.1f} KB | {r.search_index_bytes / r.papers:.0f} B |"
+        )
+    return "\n".join(rows)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (median shown)")
+    parser.add_argument("--json", type=Path, default=HERE / "results" / "latest.json")
+    parser.add_argument("--no-browser", action="store_true", help="skip the Chromium table timings")
+    args = parser.parse_args()
+    results = []
+    with tempfile.TemporaryDirectory(prefix="medllm-bench-") as tmp:
+        for size in args.sizes:
+            print(f"measuring {size:,} papers ...", file=sys.stderr)
+            results.append(measure(size, args.repeat, Path(tmp), browser=not args.no_browser))
+    print(table(results))
+    if len(results) >= 2:
+        small, large = results[0], results[-1]
+        growth = large.build.median / small.build.median
+        print(f"\nfull build growth {small.papers:,} → {large.papers:,} papers: ×{growth:.1f} "
+              f"(papers ×{large.papers / small.papers:.0f})")
+    for r in results:
+        if r.browser:
+            print(f"{r.papers:,} papers in the all-papers table: "
+                  + ", ".join(f"{k} {v:.0f} ms" for k, v in r.browser.items())
+                  + f"; payload {r.payload_gzip_bytes / 1024:.0f} KB gzipped")
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(
+        {"machine": machine(), "results": [asdict(r) | {"ratios": r.ratios()} for r in results]},
+        indent=2,
+    ) + "\n", encoding="utf-8")
+    print(f"\nwritten: {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

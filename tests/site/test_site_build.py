@@ -1,0 +1,206 @@
+"""End to end: ``mkdocs build --strict`` of the fixture site, then checks on the built files."""
+
+from __future__ import annotations
+
+import filecmp
+import json
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import yaml
+from site_fixture import SITE_FIXTURE, XSS_ID, build_site
+
+from medllm_survey.export import paper_bibtex
+
+DOCS = SITE_FIXTURE.parent.parent.parent / "docs"
+SITE_URL = "https://example.org/kb/"  # the fixture's site_url
+SITE_PATH = "/kb/"
+
+
+class _Refs(HTMLParser):
+    """Collects href/src attributes and <meta> tags of one HTML page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.refs: list[tuple[str, str]] = []
+        self.meta: list[tuple[str, str]] = []
+        self.nav: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        classes = (values.get("class") or "").split()
+        if tag == "a" and {"md-nav__link", "md-tabs__link"} & set(classes):
+            self.nav.append(values.get("href") or "")
+        for name in ("href", "src"):
+            if values.get(name):
+                self.refs.append((tag, values[name] or ""))
+        if tag == "meta" and values.get("name"):
+            self.meta.append((values["name"] or "", values.get("content") or ""))
+
+
+def _parse(path: Path) -> _Refs:
+    parser = _Refs()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+def _html_files(site: Path) -> list[Path]:
+    return sorted(site.rglob("*.html"))
+
+
+def test_pages_and_files_exist(built_site: Path, fixture_kb) -> None:
+    for rel in (
+        "index.html", "papers/index.html", "stats/index.html", "new/index.html", "about/index.html",
+        "contributing/index.html", "taxonomy/index.html", "taxonomy/multi-stage/index.html",
+        "modalities/chest-xray/index.html", "modalities/mammography/index.html",
+        "datasets/fixture-cxr/index.html", "llms/vicuna/index.html", "feed.xml",
+        "assets/papers.json", "assets/medllm/papers.js", "assets/medllm/site.css",
+        "downloads/medllm-survey.bib", "downloads/medllm-survey.csv",
+    ):
+        assert (built_site / rel).is_file(), rel
+    for paper in fixture_kb.papers:
+        assert (built_site / "papers" / paper.id / "index.html").is_file()
+        bib = built_site / "papers" / f"{paper.id}.bib"
+        assert bib.read_text(encoding="utf-8") == paper_bibtex(fixture_kb, paper)
+
+
+def test_internal_links_resolve(built_site: Path) -> None:
+    broken = []
+    for page in _html_files(built_site):
+        for tag, ref in _parse(page).refs:
+            parts = urlsplit(ref)
+            if parts.scheme or parts.netloc or ref.startswith(("#", "mailto:", "data:")):
+                continue
+            if not parts.path:
+                continue
+            if parts.path.startswith(SITE_PATH):  # 404.html links from the site's root path
+                target = (built_site / unquote(parts.path[len(SITE_PATH):])).resolve()
+            else:
+                target = (page.parent / unquote(parts.path)).resolve()
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.is_file():
+                broken.append(f"{page.relative_to(built_site)}: <{tag}> {ref}")
+    assert not broken, "\n".join(broken)
+
+
+def test_the_hostile_record_is_escaped_everywhere(built_site: Path) -> None:
+    page = (built_site / "papers" / XSS_ID / "index.html").read_text(encoding="utf-8")
+    assert "&lt;img src=x onerror=alert(1)&gt; | *bold* _it_ [link](http://evil.example) `tick` " \
+        "{{ 7*7 }} &amp; &lt;/title&gt;" in page
+    assert "<title>&lt;script&gt;alert(2)&lt;/script&gt;Hostile|Model - " in page
+    for path in [*_html_files(built_site), built_site / "search" / "search_index.json"]:
+        text = path.read_text(encoding="utf-8")
+        for raw in ("<img src=x", "<script>alert", "</textarea>", "<b>\"", "javascript:alert(5)\""):
+            assert raw not in text, (path.relative_to(built_site), raw)
+
+
+def test_paper_page_head_has_citation_meta_and_feed(built_site: Path) -> None:
+    meta = _parse(built_site / "papers" / "alpha2023-fixmed" / "index.html").meta
+    assert ("citation_title", "FixMed: A Two-Stage Assistant for Chest Radiographs") in meta
+    assert [v for k, v in meta if k == "citation_author"] == ["Alpha, Ada", "Beta, Ben", "Gamma, Cy"]
+    for name, value in (
+        ("citation_publication_date", "2023/01"),
+        ("citation_doi", "10.9999/fixmed"),
+        ("citation_arxiv_id", "2301.00001"),
+        ("citation_pdf_url", "https://arxiv.org/pdf/2301.00001"),
+        ("citation_journal_title", "Journal of Made-up Results"),
+    ):
+        assert (name, value) in meta
+    hostile = _parse(built_site / "papers" / XSS_ID / "index.html").meta
+    assert ("citation_title", "<img src=x onerror=alert(1)> | *bold* _it_ [link](http://evil.example)"
+            " `tick` {{ 7*7 }} & </title>") in hostile  # parsed back from an escaped attribute
+    html = (built_site / "index.html").read_text(encoding="utf-8")
+    assert 'type="application/atom+xml"' in html
+
+
+def test_edit_links_point_at_the_yaml_record(built_site: Path) -> None:
+    record = "https://github.com/medllm-survey/medllm-survey/edit/main/tests/fixtures/site/data/"
+    page = _parse(built_site / "papers" / "alpha2023-fixmed" / "index.html")
+    hrefs = [ref for _, ref in page.refs]
+    assert hrefs.count(record + "papers/alpha2023-fixmed.yaml") == 2  # theme button and our link
+    dataset = [ref for _, ref in _parse(built_site / "datasets" / "fixture-cxr" / "index.html").refs]
+    assert record + "datasets/fixture-cxr.yaml" in dataset
+    about = [ref for _, ref in _parse(built_site / "about" / "index.html").refs]
+    assert "https://github.com/medllm-survey/medllm-survey/edit/main/docs/about.md" in about
+
+
+def test_no_asset_is_loaded_from_another_host(built_site: Path) -> None:
+    for page in _html_files(built_site):
+        for tag, ref in _parse(page).refs:
+            if tag in {"script", "img", "link"} and urlsplit(ref).netloc:
+                # only the canonical <link> may name a host: the site's own
+                assert tag == "link" and ref.startswith(SITE_URL), (page, ref)
+    index = (built_site / "index.html").read_text(encoding="utf-8")
+    assert "fonts.googleapis" not in index and 'data-md-component="source"' not in index
+
+
+def test_paper_pages_stay_out_of_the_navigation(built_site: Path) -> None:
+    for page in ("papers/alpha2023-fixmed/index.html", "stats/index.html", "about/index.html"):
+        nav = _parse(built_site / page).nav
+        assert any(href.endswith("taxonomy/multi-stage/") for href in nav)
+        assert not [href for href in nav if "alpha2023" in href or "chest-xray" in href]
+
+
+def test_payload_and_feed(built_site: Path) -> None:
+    payload = json.loads((built_site / "assets" / "papers.json").read_text(encoding="utf-8"))
+    assert len(payload["papers"]) == 4
+    feed = (built_site / "feed.xml").read_text(encoding="utf-8")
+    assert feed.startswith('<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">')
+    sitemap = (built_site / "sitemap.xml").read_text(encoding="utf-8")
+    assert set(re.findall(r"<lastmod>([^<]+)</lastmod>", sitemap)) == {"2026-03-04"}
+
+
+def test_nothing_is_written_into_docs(built_site: Path) -> None:
+    names = sorted(p.relative_to(DOCS).as_posix() for p in DOCS.rglob("*") if p.is_file())
+    assert names == ["about.md", "contributing.md", "taxonomy/index.md"]
+
+
+def test_two_builds_are_byte_identical(built_site: Path, tmp_path: Path) -> None:
+    again = tmp_path / "again"
+    done = build_site(SITE_FIXTURE / "mkdocs.yml", again)
+    assert done.returncode == 0, done.stderr
+    first = sorted(p.relative_to(built_site) for p in built_site.rglob("*") if p.is_file())
+    second = sorted(p.relative_to(again) for p in again.rglob("*") if p.is_file())
+    assert first == second
+    _, mismatch, errors = filecmp.cmpfiles(built_site, again, [str(p) for p in first], shallow=False)
+    assert not mismatch and not errors
+
+
+def _project_elsewhere(tmp_path: Path) -> tuple[Path, Path]:
+    """The fixture data copied to ``tmp_path/project``, and a config in another folder using it."""
+    project = tmp_path / "project"
+    shutil.copytree(SITE_FIXTURE / "data", project / "data")
+    config = yaml.safe_load((SITE_FIXTURE / "mkdocs.yml").read_text(encoding="utf-8"))
+    config["docs_dir"] = str(DOCS)
+    config["plugins"] = ["search", {"medllm-survey": {"root": str(project)}}]
+    config["watch"] = [str(project / "data")]
+    config_file = tmp_path / "elsewhere" / "mkdocs.yml"
+    config_file.parent.mkdir()
+    config_file.write_text(yaml.safe_dump(config), encoding="utf-8")
+    return project, config_file
+
+
+def test_the_root_option_points_at_another_data_folder(tmp_path: Path) -> None:
+    project, config = _project_elsewhere(tmp_path)
+    (project / "data/papers/eps2025-candidate.yaml").unlink()
+    done = build_site(config, tmp_path / "out")
+    assert done.returncode == 0, done.stderr
+    assert not (tmp_path / "out" / "papers" / "eps2025-candidate").exists()
+    assert (tmp_path / "out" / "papers" / "alpha2023-fixmed" / "index.html").is_file()
+
+
+def test_invalid_data_fails_the_build_with_every_problem(tmp_path: Path) -> None:
+    project, config = _project_elsewhere(tmp_path)
+    broken = (project / "data/papers/beta2024-onestep.yaml").read_text(encoding="utf-8")
+    broken = broken.replace("category: one", "category: multi").replace("tasks: [vqa]", "tasks: [vqq]")
+    (project / "data/papers/beta2024-onestep.yaml").write_text(broken, encoding="utf-8")
+    done = build_site(config, tmp_path / "out")
+    assert done.returncode != 0
+    assert "data/papers/beta2024-onestep.yaml:14: tuning.stages: category 'multi' needs two or more " \
+        "stages, but 1 is listed; fix the category or the stages" in done.stderr
+    assert "data/papers/beta2024-onestep.yaml:25: tasks.0: unknown tasks term 'vqq'; did you mean 'vqa'?" in done.stderr
+    assert not (tmp_path / "out" / "index.html").exists()
