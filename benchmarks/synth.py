@@ -12,11 +12,12 @@ from pathlib import Path
 
 import yaml
 
-WORDS = (
-    "vision language model medical radiology pathology report generation grounded instruction tuning "
-    "multimodal assistant chest volumetric retrieval augmented benchmark segmentation reasoning "
-    "clinical foundation dialogue zero-shot few-shot evaluation ophthalmology dermatology endoscopy"
-).split()
+WORDS = [
+    "vision", "language", "model", "medical", "radiology", "pathology", "report", "generation",
+    "grounded", "instruction", "tuning", "multimodal", "assistant", "chest", "volumetric", "retrieval",
+    "augmented", "benchmark", "segmentation", "reasoning", "clinical", "foundation", "dialogue",
+    "zero-shot", "few-shot", "evaluation", "ophthalmology", "dermatology", "endoscopy",
+]
 FAMILIES = ["Li", "Wang", "Müller", "Søgaard", "García", "Nguyen", "Kowalski", "O'Brien", "Zhang", "Patel"]
 GIVEN = ["Ann", "Bo", "Chloé", "Dmitri", "Łukasz", "Mei", "Ravi", "Sven", "Yuki", "Zoë"]
 

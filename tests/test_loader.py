@@ -261,12 +261,14 @@ BOMB = (
     ("name", "raw", "expected"),
     [
         ("bomb.yaml", BOMB.encode(),
-         "data/papers/bomb.yaml:1: (file): YAML anchors and aliases (&name, *name) are not allowed in records"),
+         "data/papers/bomb.yaml:1: (file): YAML anchors and aliases (&name, *name) are not allowed "
+         "in records"),
         ("deep.yaml", ("a: " + "[" * 200 + "]" * 200 + "\n").encode(),
          "data/papers/deep.yaml:1: (file): nested more than 12 levels deep"),
         ("big.yaml", b"id: big\nsummary: " + b"x" * (20 * 1024 * 1024) + b"\n",
          "data/papers/big.yaml:1: (file): file is 20,971,538 bytes; a record must stay under 524,288 bytes"),
-        ("bin.yaml", bytes(range(256)) * 10, "data/papers/bin.yaml:1: (file): this is a binary file, not YAML text"),
+        ("bin.yaml", bytes(range(256)) * 10,
+         "data/papers/bin.yaml:1: (file): this is a binary file, not YAML text"),
     ],
 )
 def test_hostile_files_are_rejected_quickly(project: Path, name: str, raw: bytes, expected: str) -> None:

@@ -1,0 +1,207 @@
+"""Browser tests: the built fixture site in headless Chromium, served from 127.0.0.1.
+
+Skipped with a reason when Playwright or Chromium is missing; with ``CI`` set they fail instead.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from site_fixture import XSS_ID
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--no-first-run", "--disable-sync",
+]
+MAIN_PAGES = ["", "papers/", "papers/alpha2023-fixmed/", f"papers/{XSS_ID}/", "stats/", "new/",
+              "taxonomy/", "taxonomy/multi-stage/", "modalities/chest-xray/", "datasets/fixture-cxr/",
+              "about/"]
+# Records every call a script makes to a dialog; a hostile record must leave it empty.
+HOOK_DIALOGS = """
+window.__mlsDialogs = [];
+for (const name of ["alert", "confirm", "prompt"]) {
+  window[name] = (...args) => { window.__mlsDialogs.push([name, ...args.map(String)]); };
+}
+"""
+
+
+def _unavailable(reason: str) -> None:
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason} (required when CI is set)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("playwright is not installed")
+    if not CHROMIUM.exists():
+        _unavailable(f"{CHROMIUM} is not installed (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
+        pass
+
+
+@pytest.fixture(scope="module")
+def base_url(built_site: Path) -> Iterator[str]:
+    handler = functools.partial(_QuietHandler, directory=str(built_site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    thread.join()
+    server.server_close()
+
+
+@dataclass
+class Tab:
+    """A page and what it has done: console errors, requests to other hosts, dialogs."""
+
+    page: Any
+    base: str
+    errors: list[str] = field(default_factory=list)
+    foreign: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+
+    def open(self, path: str) -> None:
+        self.page.goto(self.base + path, wait_until="networkidle")
+
+    def rows(self) -> list[str]:
+        return self.page.locator("#mls-papers-table tbody tr[data-id]").evaluate_all(
+            "rows => rows.map(r => r.dataset.id)"
+        )
+
+
+@pytest.fixture
+def tab(browser: Any, base_url: str) -> Iterator[Tab]:
+    context = browser.new_context(accept_downloads=True)
+    page = context.new_page()
+    state = Tab(page, base_url)
+    page.add_init_script(HOOK_DIALOGS)
+    page.on("console", lambda m: state.errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: state.errors.append(str(e)))
+    page.on("dialog", lambda d: (state.dialogs.append(d.message), d.dismiss()))
+
+    def check(request: Any) -> None:
+        if not request.url.startswith((base_url, "data:", "blob:", "about:")):
+            state.foreign.append(request.url)
+
+    page.on("request", check)
+    yield state
+    context.close()
+
+
+def _wait_ready(tab: Tab) -> None:
+    tab.page.wait_for_selector("#mls-papers[data-ready=true]")
+
+
+def test_filters_narrow_the_table_and_live_in_the_url(tab: Tab) -> None:
+    tab.open("papers/")
+    _wait_ready(tab)
+    page = tab.page
+    assert tab.rows() == ["gamma2025-promptpath", "beta2024-onestep", XSS_ID, "alpha2023-fixmed"]
+    assert page.locator("[data-result]").text_content() == "4 of 4 papers"
+
+    page.select_option("select[name=cat]", "zero")
+    assert tab.rows() == ["gamma2025-promptpath", XSS_ID]
+    page.select_option("select[name=mod]", "chest-xray")
+    assert tab.rows() == [XSS_ID]
+    assert page.locator("[data-result]").text_content() == "1 of 4 papers"
+    assert "cat=zero" in page.url and "mod=chest-xray" in page.url
+
+    page.select_option("select[name=cat]", "")
+    page.fill("input[name=from]", "2024")
+    page.fill("input[name=to]", "2024")
+    page.wait_for_function("document.querySelector('#mls-papers').dataset.shown === '2'")
+    assert tab.rows() == ["beta2024-onestep", XSS_ID]
+
+    page.click("button[data-sort=label]")
+    assert tab.rows() == [XSS_ID, "beta2024-onestep"]  # "<script>…" sorts before "OneStep"
+    shared = page.url
+    assert "sort=label" in shared and "from=2024" in shared
+
+    # The shared address restores the same view in a fresh page.
+    tab.page.goto("about:blank")
+    tab.page.goto(shared, wait_until="networkidle")
+    _wait_ready(tab)
+    assert tab.rows() == [XSS_ID, "beta2024-onestep"]
+    assert page.input_value("select[name=mod]") == "chest-xray"
+    assert page.input_value("input[name=from]") == "2024"
+    assert page.get_attribute("th:has(button[data-sort=label])", "aria-sort") == "ascending"
+
+    page.fill("input[name=q]", "onestep radiograph")
+    page.wait_for_function("document.querySelector('#mls-papers').dataset.shown === '1'")
+    assert tab.rows() == ["beta2024-onestep"]
+    assert not tab.errors and not tab.foreign
+
+
+def test_the_selection_downloads_as_csv_and_bibtex(tab: Tab, tmp_path: Path) -> None:
+    tab.open("papers/?cat=zero")
+    _wait_ready(tab)
+    with tab.page.expect_download() as download:
+        tab.page.click("button[data-download=csv]")
+    csv_path = tmp_path / "selection.csv"
+    download.value.save_as(csv_path)
+    lines = csv_path.read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith('"id","method","title"')
+    assert [line.split(",")[0] for line in lines[1:]] == ['"gamma2025-promptpath"', f'"{XSS_ID}"']
+    assert '"<img src=x onerror=alert(1)> | *bold*' in lines[2]
+
+    with tab.page.expect_download() as download:
+        tab.page.click("button[data-download=bib]")
+    bib_path = tmp_path / "selection.bib"
+    download.value.save_as(bib_path)
+    bib = bib_path.read_text(encoding="utf-8")
+    assert bib.count("\n@") + bib.startswith("@") == 2
+    assert "Prompting a Large Model" in bib
+
+
+def test_copy_button_on_a_paper_page(tab: Tab) -> None:
+    tab.open("papers/alpha2023-fixmed/")
+    assert tab.page.locator("pre > code").count() >= 1
+    tab.page.wait_for_selector("pre .md-clipboard", state="attached")
+    assert tab.page.locator(".md-clipboard").count() >= 1
+
+
+def test_main_pages_load_without_errors_or_other_hosts(tab: Tab) -> None:
+    for path in MAIN_PAGES:
+        tab.open(path)
+        assert not tab.errors, (path, tab.errors)
+        assert not tab.foreign, (path, tab.foreign)
+
+
+def test_the_hostile_record_runs_nothing(tab: Tab) -> None:
+    for path in (f"papers/{XSS_ID}/", "papers/?q=hostile", "", "new/", "taxonomy/zero-stage/"):
+        tab.open(path)
+        if path.startswith("papers/?"):
+            _wait_ready(tab)
+            link = tab.page.locator(f"tr[data-id={XSS_ID}] td a").first
+            assert link.text_content() == "<script>alert(2)</script>Hostile|Model"
+        assert tab.page.evaluate("window.__mlsDialogs") == []
+    assert tab.dialogs == []
+    tab.open(f"papers/{XSS_ID}/")
+    heading = tab.page.locator("h1.mls-paper-title")
+    assert heading.text_content().endswith(
+        "<img src=x onerror=alert(1)> | *bold* _it_ [link](http://evil.example) `tick` {{ 7*7 }} & </title>"
+    )
+    assert tab.page.locator("img[src=x]").count() == 0
