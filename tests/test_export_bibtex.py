@@ -197,7 +197,7 @@ def test_pybtex_parses_every_entry(bib: tuple[list[Paper], str]) -> None:
     data = pybtex_parse(text, "bibtex")
     assert len(data.entries) == len(papers)
     for paper, (_, entry) in zip(papers, data.entries.items(), strict=True):
-        assert len(entry.persons["author"]) == len(paper.authors)
+        assert len(entry.persons["author"]) == len(paper.authors) + paper.et_al
 
 
 def test_round_trip_export_parse_gives_the_same_fields(bib: tuple[list[Paper], str]) -> None:
@@ -225,3 +225,14 @@ def test_round_trip_export_parse_gives_the_same_fields(bib: tuple[list[Paper], s
                 assert record["venue"]["pages"] == re.sub("[–—]", "-", paper.venue.pages)
         elif not paper.identifiers.arxiv:
             assert record["venue"]["name"] == paper.venue.name
+
+
+def test_truncated_author_list_ends_with_others() -> None:
+    paper = Paper.model_validate({
+        "id": "wang2025-survey", "title": "A Survey", "authors": [{"family": "Wang", "given": "Peng"}],
+        "et_al": True, "year": 2025, "venue": {"name": "J", "type": "journal"},
+        "identifiers": {"doi": "10.1234/x"}, "status": "excluded", "exclusion_reason": "survey",
+        "added": "2026-01-01",
+    })
+    entry = paper_entry(paper, "wang2025survey")
+    assert "  author = {Wang, Peng and others},\n" in entry

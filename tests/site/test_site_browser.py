@@ -179,8 +179,9 @@ def test_the_selection_downloads_as_csv_and_bibtex(tab: Tab, tmp_path: Path) -> 
 def test_copy_button_on_a_paper_page(tab: Tab) -> None:
     tab.open("papers/alpha2023-fixmed/")
     assert tab.page.locator("pre > code").count() >= 1
-    tab.page.wait_for_selector("pre .md-clipboard", state="attached")
-    assert tab.page.locator(".md-clipboard").count() >= 1
+    # Material's content.code.copy adds the button next to each code block once its script runs.
+    tab.page.wait_for_selector("button[data-md-type=copy]", state="attached")
+    assert tab.page.locator("button[data-md-type=copy]").count() >= 1
 
 
 def test_main_pages_load_without_errors_or_other_hosts(tab: Tab) -> None:

@@ -159,7 +159,9 @@ def fields_of(paper: Paper) -> list[Field]:
     venue, ids = paper.venue, paper.identifiers
     kind = ENTRY_TYPES[venue.type]
     values: dict[str, str] = {
-        "author": " and ".join(format_person(a) for a in paper.authors),
+        # "and others" is BibTeX's own marker for a truncated list; styles print it as "et al."
+        "author": " and ".join([*(format_person(a) for a in paper.authors)]
+                               + (["others"] if paper.et_al else [])),
         "title": protect_title(paper.title),
         "year": str(paper.year),
     }

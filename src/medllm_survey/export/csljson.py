@@ -30,6 +30,8 @@ def csl_item(paper: Paper, key: str) -> dict[str, Any]:
         {"family": a.family, "given": a.given} if a.given else {"literal": a.family}
         for a in paper.authors
     ]
+    if paper.et_al:  # CSL has no "et al." marker for data; say it where a reader sees it
+        item["note"] = "Author list incomplete (et al.)."
     date = [paper.year, paper.month] if paper.month else [paper.year]
     item["issued"] = {"date-parts": [date]}
     if venue.type == "preprint":

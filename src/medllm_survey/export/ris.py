@@ -26,6 +26,8 @@ def ris_record(paper: Paper, key: str) -> str:
     for author in paper.authors:
         name = f"{author.family}, {author.given}" if author.given else author.family
         lines.append(_line("AU", name))
+    if paper.et_al:
+        lines.append(_line("N1", "Author list incomplete (et al.)."))
     lines.append(_line("TI", paper.title))
     lines.append(_line("T2", venue.name))
     lines.append(_line("PY", str(paper.year)))
