@@ -7,11 +7,10 @@ import xml.etree.ElementTree as ET
 
 import pytest
 import yaml
+from site_fixture import XSS_ID, XSS_TITLE
 
 from medllm_survey.site.charts import heat_level, screening_flow, stacked_bars
 from medllm_survey.site.pages import SiteOptions, code_fence, front_matter, render_pages
-
-from site_fixture import XSS_ID, XSS_TITLE
 
 OPTIONS = SiteOptions(
     site_url="https://example.org/kb/",

@@ -41,9 +41,11 @@ def stacked_bars(
     """
     if not groups:
         return Markup('<p class="mls-empty">No included papers yet.</p>')
-    bar, gap, left, top, height = 34, 14, 44, 30, 220
+    gap, left, top, height = 14, 44, 30, 220
     legend_width = sum(14 + 7 * len(name) + 20 for _, name, _ in series)
-    width = max(left + len(groups) * (bar + gap) + gap, left + legend_width, 480)
+    width = max(left + len(groups) * (24 + gap) + gap, left + legend_width, 560)
+    bar = max(24, min(70, (width - left - gap) // len(groups) - gap))
+    offset = left + (width - left - len(groups) * (bar + gap) - gap) // 2  # centre the bars
     totals = [sum(counts) for _, counts in groups]
     maximum = max(max(totals), 1)
     step = _nice_step(maximum)
@@ -63,7 +65,7 @@ def stacked_bars(
         )
         parts.append(_text(left - 6, y + 4, tick, "end"))
     for index, ((label, counts), total) in enumerate(zip(groups, totals, strict=True)):
-        x = left + gap + index * (bar + gap)
+        x = offset + gap + index * (bar + gap)
         y = top + height
         for (key, name, colour), count in zip(series, counts, strict=True):
             if not count:

@@ -30,6 +30,7 @@ CATEGORY_BLURBS: dict[str, str] = {
     "instruction tuning.",
 }
 RELATED_LIMIT = 5
+AUTHORS_SHOWN = 12  # longer author lists are folded after this many
 RELATED_WINDOW = 24  # neighbours looked at on each side within one (modality, task) bucket
 NEWEST_LIMIT = 10
 FEED_LIMIT = 50
@@ -228,6 +229,7 @@ class PaperView:
     model_name: str | None
     model_badge: str | None  # the model name, when the title does not already contain it
     authors: tuple[str, ...]
+    authors_shown: int
     year: int
     date: str
     venue_name: str
@@ -536,6 +538,7 @@ class _Builder:
             if paper.model_name and paper.model_name.casefold() not in paper.title.casefold()
             else None,
             authors=tuple(a.display for a in paper.authors),
+            authors_shown=AUTHORS_SHOWN,
             year=paper.year,
             date=f"{paper.year}-{month}" if month else str(paper.year),
             venue_name=venue.name,

@@ -44,6 +44,11 @@ from .context import (
 )
 
 SITE_TITLE = "LLMs for Medical Images"
+WIDE = ["navigation", "toc"]  # pages whose tables need the whole width
+# Pages that only list papers are left out of the search index: the paper pages are in it, and
+# parsing thousands of table rows a second time would dominate the build at 10,000 papers.
+NOT_SEARCHED = {"exclude": True}
+NEW_LIMIT = 200  # records listed on What's new
 PAYLOAD_VERSION = 1
 
 
@@ -142,7 +147,7 @@ def render_pages(
     out[HOME_SRC] = front_matter("Home", hide=["navigation"]) + r.render(
         "home.md.j2", HOME_SRC
     )
-    out[STATS_SRC] = front_matter("Statistics") + r.render(
+    out[STATS_SRC] = front_matter("Statistics", hide=["navigation"]) + r.render(
         "stats.md.j2",
         STATS_SRC,
         per_year=charts.stacked_bars(
@@ -158,10 +163,12 @@ def render_pages(
             view.screening.excluded_by_reason,
         ),
     )
-    out[NEW_SRC] = front_matter("What's new") + r.render(
+    newest = view.additions[:NEW_LIMIT]
+    out[NEW_SRC] = front_matter("What's new", hide=["navigation"], search=NOT_SEARCHED) + r.render(
         "new.md.j2",
         NEW_SRC,
-        groups=[(day, tuple(items)) for day, items in groupby(view.additions, lambda a: a.added)],
+        groups=[(day, tuple(items)) for day, items in groupby(newest, lambda a: a.added)],
+        more=len(view.additions) - len(newest),
     )
     out[ALL_PAPERS_SRC] = front_matter("All papers", hide=["navigation", "toc"]) + r.render(
         "all_papers.md.j2",
@@ -176,7 +183,7 @@ def render_pages(
 
     # One page per tuning category, per facet index and per facet term.
     for category in view.categories:
-        out[category.src] = front_matter(category.label) + r.render(
+        out[category.src] = front_matter(category.label, hide=["toc"], search=NOT_SEARCHED) + r.render(
             "category.md.j2", category.src, category=category
         )
     for index in view.facet_indexes:
@@ -184,13 +191,15 @@ def render_pages(
             "facet_index.md.j2", index.src, index=index
         )
     for term in view.facet_terms:
-        out[term.src] = front_matter(f"{term.kind.singular}: {term.label}") + r.render(
+        out[term.src] = front_matter(
+            f"{term.kind.singular}: {term.label}", hide=WIDE, search=NOT_SEARCHED
+        ) + r.render(
             "facet.md.j2", term.src, term=term
         )
     for dataset in view.datasets:
         out[dataset.src] = front_matter(
             f"Dataset: {dataset.name}", description=str(escape(dataset.summary)),
-            record=dataset.record_path,
+            record=dataset.record_path, hide=WIDE,
         ) + r.render("dataset.md.j2", dataset.src, dataset=dataset)
 
     # One page per paper record.
@@ -207,6 +216,7 @@ def render_pages(
             description=str(escape(paper.summary)) if paper.summary else None,
             citation=paper.citation.as_meta(),
             record=paper.record_path,
+            hide=["navigation"],
         ) + body
 
     # Machine-readable files.

@@ -8,11 +8,16 @@ Wired in ``mkdocs.yml``::
 
 What it does, in build order:
   on_config      find the data root, add the theme overrides (citation meta tags, no GitHub API
-                 call), the site's CSS and JS, and the data folder to the watched paths;
+                 call), the site's CSS and JS, and the data folder to the paths `mkdocs serve`
+                 watches, so saving a record rebuilds the site;
   on_files       load and validate ``data/``; stop the build with every ``file:line: field: message``
                  when a record is invalid; add every generated page and file in memory
                  (``File.generated``): nothing is written into ``docs/``;
   on_pre_page    date every page by the data, not the clock, so rebuilds are byte-identical;
+  on_page_markdown / on_page_content
+                 set the generated pages' raw-HTML blocks aside while Markdown runs and put them
+                 back afterwards: they are already final HTML, and parsing thousands of table rows
+                 twice (MkDocs and Python-Markdown each parse raw HTML) dominated the build;
   on_page_context  point "edit this page" of a record's page at its YAML file;
   on_post_build  write ``downloads/`` (the exports) and ``papers/<id>.bib`` into the site.
 """
@@ -21,6 +26,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
@@ -29,7 +35,6 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
@@ -45,6 +50,8 @@ ASSETS_DIR = PACKAGE_DIR / "assets"
 ASSET_PREFIX = "assets/medllm"
 DOWNLOADS_DIR = "downloads"
 
+_BLOCK = re.compile(r"<!-- mls:block (\d+) -->")
+
 # Generated pages kept out of the navigation: hundreds of them would slow every page's render.
 _OUT_OF_NAV = ("papers/", *(f"{kind.key}/" for kind in FACET_KINDS))
 
@@ -59,6 +66,9 @@ class MedllmSurveyPlugin(BasePlugin[PluginConfig]):
         self.kb: KnowledgeBase | None = None
         self.bibtex: dict[str, str] = {}
         self.edit_base: str | None = None
+        self.data_date: str | None = None
+        self.generated: set[str] = set()
+        self.set_aside: dict[str, list[str]] = {}
 
     # 1. Configuration --------------------------------------------------------------------------
 
@@ -89,6 +99,7 @@ class MedllmSurveyPlugin(BasePlugin[PluginConfig]):
                 "fix them (medllm-survey validate) and build again"
             )
         kb = self.kb = result.kb
+        self.data_date = data_date(kb)
         self.bibtex = {paper.id: paper_bibtex(kb, paper) for paper in kb.papers}
         options = SiteOptions(
             directory_urls=config.use_directory_urls,
@@ -97,8 +108,10 @@ class MedllmSurveyPlugin(BasePlugin[PluginConfig]):
             site_name=config.site_name,
         )
         generated = render_pages(kb, options, bibtex=self.bibtex.__getitem__)
+        existing = {file.src_uri for file in files}  # one set: Files re-indexes after each append
+        self.generated = set()
         for path, text in generated.items():
-            if files.get_file_from_path(path) is not None:
+            if path in existing:
                 raise PluginError(
                     f"{config.docs_dir}/{path} has the path of a generated page; rename or remove it"
                 )
@@ -107,6 +120,7 @@ class MedllmSurveyPlugin(BasePlugin[PluginConfig]):
             )
             inclusion = InclusionLevel.NOT_IN_NAV if keep_out else InclusionLevel.UNDEFINED
             files.append(File.generated(config, path, content=text, inclusion=inclusion))
+            self.generated.add(path)
         for asset in sorted(ASSETS_DIR.iterdir()):
             files.append(
                 File.generated(config, f"{ASSET_PREFIX}/{asset.name}", abs_src_path=str(asset))
@@ -114,9 +128,30 @@ class MedllmSurveyPlugin(BasePlugin[PluginConfig]):
         return files
 
     def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page:
-        if self.kb is not None and "SOURCE_DATE_EPOCH" not in os.environ:
-            page.update_date = data_date(self.kb)
+        if self.data_date is not None and "SOURCE_DATE_EPOCH" not in os.environ:
+            page.update_date = self.data_date
         return page
+
+    def on_page_markdown(
+        self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str:
+        if page.file.src_uri not in self.generated:
+            return markdown
+        blocks, kept = markdown.split("\n\n"), []
+        for index, block in enumerate(blocks):
+            if block.startswith("<") and not block.startswith("<!--"):
+                blocks[index] = f"<!-- mls:block {len(kept)} -->"
+                kept.append(block)
+        self.set_aside[page.file.src_uri] = kept
+        return "\n\n".join(blocks)
+
+    def on_page_content(
+        self, html: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str:
+        kept = self.set_aside.pop(page.file.src_uri, None)
+        if kept is None:
+            return html
+        return _BLOCK.sub(lambda m: kept[int(m.group(1))], html)
 
     def on_page_context(
         self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Any
@@ -125,13 +160,6 @@ class MedllmSurveyPlugin(BasePlugin[PluginConfig]):
         if record and self.edit_base:
             page.edit_url = self.edit_base + record
         return context
-
-    def on_serve(
-        self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any
-    ) -> LiveReloadServer:
-        assert self.root is not None
-        server.watch(str(self.root / "data"))
-        return server
 
     # 3. Files that are not pages ---------------------------------------------------------------
 
