@@ -5,6 +5,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 SITE_STAMP := $(VENV)/.site-installed
+# Material for MkDocs 9.7+ prints a banner about MkDocs 2.0 on every build; it is not about this site.
+export NO_MKDOCS_2_WARNING := 1
 TEST_STAMP := $(VENV)/.test-installed
 
 .PHONY: help site test serve validate stats schema lint bench linkcheck lock clean
@@ -22,8 +24,7 @@ $(BIN)/python:
 
 $(SITE_STAMP): requirements/site.txt pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -r requirements/site.txt
-	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e . || \
-	  $(BIN)/python -m pip install --quiet --no-deps -e .
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	@touch $@
 
 $(TEST_STAMP): requirements/test.txt $(SITE_STAMP)
