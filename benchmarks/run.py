@@ -107,17 +107,18 @@ def bare_project(project: Path, out: Path) -> Path:
 
     config = yaml.safe_load((project / "mkdocs.yml").read_text(encoding="utf-8"))
     config["plugins"] = ["search"]
-    config.pop("hooks", None)
     config.pop("watch", None)
-    config["nav"] = ["index.md"]
     config["not_in_nav"] = "/papers/*"
-    config.pop("extra_css", None)
-    config.pop("extra_javascript", None)
-    config.get("theme", {}).pop("custom_dir", None)
     config["docs_dir"] = "docs"
     docs = out / "docs"
     (docs / "papers").mkdir(parents=True)
-    (docs / "index.md").write_text("# Floor\n\nPlain pages.\n", encoding="utf-8")
+    # The same navigation as the real site, each entry a short plain page, so that every floor
+    # page carries the same theme chrome as ours.
+    for target in _nav_files(config.get("nav", [])):
+        page = docs / target
+        page.parent.mkdir(parents=True, exist_ok=True)
+        if not page.exists():
+            page.write_text(f"# {page.stem}\n\nA plain page.\n", encoding="utf-8")
     for path in sorted((project / "data/papers").glob("*.yaml")):
         record = yaml.safe_load(path.read_text(encoding="utf-8"))
         authors = ", ".join(f"{a.get('given', '')} {a['family']}" for a in record["authors"])
@@ -128,6 +129,16 @@ def bare_project(project: Path, out: Path) -> Path:
         )
     (out / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     return out
+
+
+def _nav_files(nav: object) -> list[str]:
+    if isinstance(nav, str):
+        return [] if "://" in nav else [nav]
+    if isinstance(nav, list):
+        return [f for item in nav for f in _nav_files(item)]
+    if isinstance(nav, dict):
+        return [f for value in nav.values() for f in _nav_files(value)]
+    return []
 
 
 GENERATE = (

@@ -11,7 +11,6 @@ paper is compared with every other paper.
 
 from __future__ import annotations
 
-import posixpath
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -104,15 +103,21 @@ class UrlScheme:
 
     @staticmethod
     def relative(target: str, from_url: str) -> str:
-        """``target`` (site-root relative) as seen from the page at ``from_url``."""
+        """``target`` (site-root relative) as seen from the page at ``from_url``.
+
+        Called for every link of every page, so it works on split strings rather than through
+        ``posixpath.relpath`` (which normalises and re-splits both paths on each call)."""
         if "://" in target or target.startswith(("#", "mailto:")):
             return target
         path, _, fragment = target.partition("#")
-        base = (from_url if from_url.endswith("/") else posixpath.dirname(from_url)).rstrip("/")
-        rel = posixpath.relpath(path.rstrip("/") or ".", base or ".")
-        if path == "" or path.endswith("/"):
-            rel = "./" if rel == "." else rel + "/"
-        return rel + (f"#{fragment}" if fragment else "")
+        base = from_url.split("/")[:-1]  # the folders of the page: "a/b/" and "a/b/x.html" → a, b
+        parts = path.split("/")
+        common = 0
+        limit = min(len(base), len(parts) - 1)
+        while common < limit and base[common] == parts[common]:
+            common += 1
+        rel = "../" * (len(base) - common) + "/".join(parts[common:])
+        return (rel or "./") + (f"#{fragment}" if fragment else "")
 
 
 # Source paths of the generated pages. One place, so links and files agree.

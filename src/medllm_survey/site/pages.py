@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from itertools import groupby
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -283,3 +284,17 @@ def papers_payload(kb: KnowledgeBase, view: SiteView) -> str:
     }
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":"), sort_keys=True) + "\n"
 
+
+
+def generate_all(root: Path) -> dict[str, str]:
+    """Every generated page and download for the project at ``root``, without running MkDocs.
+
+    The same work the plugin does before MkDocs takes over; the scaling benchmark times it."""
+    from ..export import export_all, paper_bibtex
+    from ..loader import load_or_raise
+
+    kb = load_or_raise(root)
+    bibtex = {paper.id: paper_bibtex(kb, paper) for paper in kb.papers}
+    files = render_pages(kb, SiteOptions(), bibtex=bibtex.__getitem__)
+    files.update({f"downloads/{name}": text for name, text in export_all(kb).items()})
+    return files
