@@ -10,7 +10,7 @@ import yaml
 from site_fixture import XSS_ID, XSS_TITLE
 
 from medllm_survey.site.charts import heat_level, screening_flow, stacked_bars
-from medllm_survey.site.pages import SiteOptions, code_fence, front_matter, render_pages
+from medllm_survey.site.pages import SiteOptions, code_block, front_matter, render_pages
 
 OPTIONS = SiteOptions(
     site_url="https://example.org/kb/",
@@ -77,11 +77,12 @@ def test_front_matter_round_trips_through_yaml() -> None:
     assert rest == "\n"
 
 
-@pytest.mark.parametrize(
-    ("text", "fence"), [("plain", "```"), ("a ``` b", "````"), ("````` five", "``````")]
-)
-def test_code_fence_outgrows_backtick_runs(text: str, fence: str) -> None:
-    assert code_fence(text, "bibtex") == f"{fence} bibtex\n{text}\n{fence}\n"
+def test_code_block_is_escaped_html_in_one_block() -> None:
+    text = "@misc{x,\n  title = {<b>A & B</b> ```},\n\n}\n"
+    assert code_block(text, "bibtex") == (
+        '<div class="language-bibtex highlight"><pre><span></span><code>@misc{x,\n'
+        "  title = {&lt;b&gt;A &amp; B&lt;/b&gt; ```},\n&#10;}</code></pre></div>"
+    )
 
 
 def test_paper_page_sections(pages: dict[str, str]) -> None:
@@ -90,7 +91,7 @@ def test_paper_page_sections(pages: dict[str, str]) -> None:
     assert meta["citation"]["authors"] == ["Alpha, Ada", "Beta, Ben", "Gamma, Cy"]
     for heading in ("## Tuning pipeline", "## Facets", "## Related papers", "## Cite", "## Record"):
         assert heading in body
-    assert "``` bibtex\n@misc{alpha2023-fixmed}\n```" in body
+    assert "<pre><span></span><code>@misc{alpha2023-fixmed}</code></pre>" in body
     assert '<a href="../alpha2023-fixmed.bib" download>' in body
     assert 'href="https://github.com/o/r/edit/main/data/papers/alpha2023-fixmed.yaml"' in body
     assert body.index("Stage 1</span> Alignment") < body.index("Stage 2</span> Instruction tuning")

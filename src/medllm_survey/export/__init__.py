@@ -42,10 +42,26 @@ def keys_of(kb: KnowledgeBase) -> dict[str, str]:
     return keys
 
 
-def _bibtex(kb: KnowledgeBase, papers: Sequence[Paper]) -> str:
-    from .bibtex import render_bibtex
+_entries: list[tuple[KnowledgeBase, dict[str, str]]] = []
 
-    return render_bibtex(papers, keys_of(kb))
+
+def _entry(kb: KnowledgeBase, paper: Paper) -> str:
+    """One paper's entry, rendered once per knowledge base: the site shows it on the paper's page,
+    writes it as the paper's .bib and joins it into the full export."""
+    from .bibtex import paper_entry
+
+    if not (_entries and _entries[0][0] is kb):
+        _entries[:] = [(kb, {})]
+    cache = _entries[0][1]
+    text = cache.get(paper.id)
+    if text is None:
+        text = cache[paper.id] = paper_entry(paper, keys_of(kb)[paper.id])
+    return text
+
+
+def _bibtex(kb: KnowledgeBase, papers: Sequence[Paper]) -> str:
+    # Entries are separated by one blank line, as bibtexparser's writer separates blocks.
+    return "\n".join(_entry(kb, paper) for paper in papers)
 
 
 def _csl_json(kb: KnowledgeBase, papers: Sequence[Paper]) -> str:
@@ -91,9 +107,7 @@ def export_all(kb: KnowledgeBase) -> dict[str, str]:
 
 def paper_bibtex(kb: KnowledgeBase, paper: Paper) -> str:
     """One paper's BibTeX entry, keyed as in the full export."""
-    from .bibtex import paper_entry
-
-    return paper_entry(paper, keys_of(kb)[paper.id])
+    return _entry(kb, paper)
 
 
 __all__ = ["FORMATS", "Format", "bibkeys", "export_all", "keys_of", "paper_bibtex"]

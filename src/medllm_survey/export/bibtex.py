@@ -69,9 +69,19 @@ class UnbalancedBraces(ValueError):
     """A field value whose braces do not balance; BibTeX would swallow the rest of the file."""
 
 
+# Printable ASCII characters the encoder rewrites; text free of them (most titles and names) skips
+# the encoder, which is the slowest step of an export.
+_ASCII_SPECIALS = frozenset(
+    c for c in map(chr, range(32, 127)) if _ENCODER.unicode_to_latex(c) != c
+)
+
+
 def latex(text: str) -> str:
     """Unicode → LaTeX that BibTeX and biber read back to the same text."""
-    return _ENCODER.unicode_to_latex(" ".join(text.split()))
+    text = " ".join(text.split())
+    if text.isascii() and _ASCII_SPECIALS.isdisjoint(text):
+        return text
+    return _ENCODER.unicode_to_latex(text)
 
 
 def keeps_case(word: str) -> bool:

@@ -16,14 +16,13 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
 from itertools import groupby
 from pathlib import Path
 from typing import Any
 
-import yaml
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
@@ -38,6 +37,9 @@ from .context import (
     NEW_SRC,
     PAYLOAD_PATH,
     STATS_SRC,
+    Link,
+    PaperRow,
+    PaperView,
     SiteView,
     UrlScheme,
     build_site,
@@ -87,19 +89,53 @@ def xml_safe(text: str) -> str:
 
 
 def front_matter(title: str, **meta: Any) -> str:
-    """YAML front matter. ``title`` is stored HTML-escaped: MkDocs themes print it unescaped."""
+    """Front matter, written as one line of JSON (which is also YAML): the plugin reads it back
+    with the JSON parser, thousands of times faster than a YAML dump and load per page.
+    ``title`` is stored HTML-escaped: MkDocs themes print it unescaped."""
     data = {"title": str(escape(title)), **{k: v for k, v in meta.items() if v is not None}}
-    return "---\n" + yaml.safe_dump(data, sort_keys=True, allow_unicode=True, width=1000) + "---\n\n"
+    return "---\n" + json.dumps(data, sort_keys=True, ensure_ascii=False) + "\n---\n\n"
 
 
-def code_fence(text: str, language: str) -> str:
-    """A fenced code block whose fence is longer than any run of backticks in ``text``."""
-    longest, run = 0, 0
-    for char in text:
-        run = run + 1 if char == "`" else 0
-        longest = max(longest, run)
-    fence = "`" * max(3, longest + 1)
-    return f"{fence} {language}\n{text.rstrip()}\n{fence}\n"
+def split_front_matter(text: str) -> tuple[dict[str, Any] | None, str]:
+    """(meta, body) of a page written with :func:`front_matter`; (None, text) for any other."""
+    if not text.startswith("---\n{"):
+        return None, text
+    head, sep, body = text[4:].partition("\n---\n\n")
+    if not sep:
+        return None, text
+    return json.loads(head), body
+
+
+def code_block(text: str, language: str) -> Markup:
+    """A code block as final HTML, in the shape Material gives highlighted code (so its copy button
+    appears), without running Markdown and a highlighter over every paper's BibTeX.
+
+    Blank lines are written as ``&#10;`` so that the block stays one HTML block for the plugin."""
+    body = str(escape(text.rstrip("\n"))).replace("\n\n", "\n&#10;")
+    return Markup(
+        f'<div class="language-{language} highlight"><pre><span></span><code>{body}</code></pre></div>'
+    )
+
+
+def search_entry(paper: PaperView) -> dict[str, str]:
+    """What a paper contributes to the site search, instead of its whole page: the title and model
+    name, the authors, the venue, its facets and the summary (well under 1 KB)."""
+    facets = "; ".join(
+        f"{name}: {', '.join(link.label for link in links)}" for name, links in paper.facets if links
+    )
+    parts = [
+        ", ".join(paper.authors),
+        f"{paper.venue_short or paper.venue_name} {paper.year}",
+        paper.category_label or paper.status_label,
+        facets,
+        paper.summary or "",
+    ]
+    title = f"{paper.model_name}: {paper.title}" if paper.model_badge else paper.title
+    return {
+        "location": paper.url,
+        "title": str(escape(title)),
+        "text": str(escape(". ".join(p for p in parts if p))),
+    }
 
 
 class _Renderer:
@@ -108,12 +144,15 @@ class _Renderer:
         self.options = options
         self.urls = urls
         self.env = _environment()
+        self._rows: dict[tuple[str, str, bool, bool], str] = {}
 
     def render(self, template: str, src: str, **context: Any) -> str:
         page_url = self.urls.page(src)
         link: Callable[[str], str] = partial(UrlScheme.relative, from_url=page_url)
+        up = "../" * page_url.count("/")
         return self.env.get_template(template).render(
             u=link,
+            rows_html=partial(self.rows_html, up=up),
             to=lambda src: link(self.urls.page(src)),
             page_url=page_url,
             site=self.view,
@@ -124,23 +163,66 @@ class _Renderer:
             **context,
         )
 
+    def rows_html(self, rows: Iterable[PaperRow], *, up: str, detail: bool = False,
+                  category: bool = True) -> Markup:
+        """The ``<tr>`` rows of a paper table. A paper appears in the tables of each of its facet
+        terms; its row is rendered once per page depth and reused (``up + url`` is a valid
+        relative link from any page at that depth)."""
+        out = []
+        for row in rows:
+            key = (row.id, up, detail, category)
+            html = self._rows.get(key)
+            if html is None:
+                html = self._rows[key] = _row_html(row, up, detail, category)
+            out.append(html)
+        return Markup("\n".join(out))
+
     def edit_url(self, record_path: str) -> str | None:
         return self.options.edit_base + record_path if self.options.edit_base else None
+
+
+def _links_html(items: Iterable[Link], up: str, empty: str = "—") -> str:
+    parts = []
+    for link in items:
+        href = link.url if link.external else up + link.url
+        title = f' title="{escape(link.title)}"' if link.title else ""
+        rel = ' rel="noopener"' if link.external else ""
+        parts.append(f'<a href="{escape(href)}"{title}{rel}>{escape(link.label)}</a>')
+    return ", ".join(parts) if parts else empty
+
+
+def _row_html(row: PaperRow, up: str, detail: bool, category: bool) -> str:
+    cells = [
+        f'<td><a href="{escape(up + row.url)}" title="{escape(row.title)}">{escape(row.label)}</a>'
+        f'<br><span class="mls-sub">{escape(row.authors_short)}</span></td>',
+        f"<td>{row.year}</td><td>{escape(row.venue)}</td>",
+    ]
+    if category:
+        cells.append(
+            f'<td><a class="mls-cat mls-cat--{escape(row.category)}" '
+            f'href="{escape(up + row.category_url)}">{escape(row.category_label)}</a></td>'
+        )
+    cells += [f"<td>{_links_html(links, up)}</td>" for links in (row.modalities, row.tasks, row.llms)]
+    if detail:
+        cells.append(f"<td>{_links_html(row.vision_encoders, up)}</td>")
+        cells.append(f'<td class="mls-stages-brief">{escape(row.stages_brief)}</td>')
+    return "<tr>" + "".join(cells) + "</tr>"
 
 
 def render_pages(
     kb: KnowledgeBase,
     options: SiteOptions | None = None,
     bibtex: Callable[[str], str] | None = None,
+    view: SiteView | None = None,
 ) -> dict[str, str]:
     """All generated pages and files, keyed by their path relative to the docs folder.
 
     ``bibtex(paper_id)`` gives the BibTeX shown on a paper's page; without it the page links to
-    the ``.bib`` file only.
+    the ``.bib`` file only. ``view`` is the site's context when the caller has built it already.
     """
     options = options or SiteOptions()
     urls = UrlScheme(options.directory_urls)
-    view = build_site(kb, urls)
+    view = view or build_site(kb, urls)
     r = _Renderer(view, options, urls)
     out: dict[str, str] = {}
 
@@ -210,7 +292,7 @@ def render_pages(
             "paper.md.j2",
             paper.src,
             paper=paper,
-            bibtex_block=Markup(code_fence(bib, "bibtex")) if bib else None,
+            bibtex_block=code_block(bib, "bibtex") if bib else None,
         )
         out[paper.src] = front_matter(
             paper.label if paper.model_name else paper.title,
@@ -218,6 +300,7 @@ def render_pages(
             citation=paper.citation.as_meta(),
             record=paper.record_path,
             hide=["navigation"],
+            search=NOT_SEARCHED,  # see search_entry: a compact entry replaces the page
         ) + body
 
     # Machine-readable files.

@@ -24,6 +24,7 @@ What it does, in build order:
 
 from __future__ import annotations
 
+import json
 import os
 import posixpath
 import re
@@ -41,8 +42,8 @@ from mkdocs.structure.pages import Page
 
 from ..export import export_all, paper_bibtex
 from ..loader import KnowledgeBase, load
-from .context import FACET_KINDS, data_date, paper_bib_path
-from .pages import SiteOptions, render_pages
+from .context import FACET_KINDS, UrlScheme, build_site, data_date, paper_bib_path
+from .pages import SiteOptions, render_pages, search_entry, split_front_matter
 
 PACKAGE_DIR = Path(__file__).parent
 THEME_DIR = PACKAGE_DIR / "theme"
@@ -69,6 +70,8 @@ class MedllmSurveyPlugin(BasePlugin[PluginConfig]):
         self.data_date: str | None = None
         self.generated: set[str] = set()
         self.set_aside: dict[str, list[str]] = {}
+        self.meta: dict[str, dict[str, Any]] = {}
+        self.search_entries: list[dict[str, str]] = []
 
     # 1. Configuration --------------------------------------------------------------------------
 
@@ -107,7 +110,9 @@ class MedllmSurveyPlugin(BasePlugin[PluginConfig]):
             edit_base=self.edit_base,
             site_name=config.site_name,
         )
-        generated = render_pages(kb, options, bibtex=self.bibtex.__getitem__)
+        view = build_site(kb, UrlScheme(options.directory_urls))
+        self.search_entries = [search_entry(paper) for paper in view.papers]
+        generated = render_pages(kb, options, bibtex=self.bibtex.__getitem__, view=view)
         existing = {file.src_uri for file in files}  # one set: Files re-indexes after each append
         self.generated = set()
         for path, text in generated.items():
@@ -119,6 +124,11 @@ class MedllmSurveyPlugin(BasePlugin[PluginConfig]):
                 "/index.md"
             )
             inclusion = InclusionLevel.NOT_IN_NAV if keep_out else InclusionLevel.UNDEFINED
+            # The front matter is taken off here and given back in on_page_markdown, so that
+            # MkDocs does not run its (pure-Python) YAML parser over every generated page.
+            meta, text = split_front_matter(text)
+            if meta is not None:
+                self.meta[path] = meta
             files.append(File.generated(config, path, content=text, inclusion=inclusion))
             self.generated.add(path)
         for asset in sorted(ASSETS_DIR.iterdir()):
@@ -137,6 +147,8 @@ class MedllmSurveyPlugin(BasePlugin[PluginConfig]):
     ) -> str:
         if page.file.src_uri not in self.generated:
             return markdown
+        if page.file.src_uri in self.meta:
+            page.meta = dict(self.meta[page.file.src_uri])
         blocks, kept = markdown.split("\n\n"), []
         for index, block in enumerate(blocks):
             if block.startswith("<") and not block.startswith("<!--"):
@@ -171,6 +183,20 @@ class MedllmSurveyPlugin(BasePlugin[PluginConfig]):
             _write_if_changed(site / DOWNLOADS_DIR / name, text)
         for paper_id, text in sorted(self.bibtex.items()):
             _write_if_changed(site / paper_bib_path(paper_id), text)
+        self._add_search_entries(site / "search" / "search_index.json")
+
+    def _add_search_entries(self, index_path: Path) -> None:
+        """Paper pages are kept out of the search plugin's own indexing (it would parse every
+        page's HTML); each contributes one compact entry instead, added after the plugin wrote its
+        index (``search`` comes before this plugin in mkdocs.yml)."""
+        if not index_path.exists() or not self.search_entries:
+            return
+        index = json.loads(index_path.read_text(encoding="utf-8"))
+        known = {entry["location"] for entry in self.search_entries}
+        docs = [entry for entry in index.get("docs", []) if entry.get("location") not in known]
+        index["docs"] = docs + self.search_entries
+        text = json.dumps(index, separators=(",", ":"), ensure_ascii=False)
+        _write_if_changed(index_path, text)
 
 
 def _with_slash(url: str | None) -> str | None:
