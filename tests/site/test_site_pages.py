@@ -154,3 +154,16 @@ def test_charts_escape_labels_and_mark_gaps() -> None:
     flow = screening_flow(10, 2, 8, 5, [("No <LLM>", 3)])
     assert "No &lt;LLM&gt;: 3" in flow and "10 records" in flow
     assert [heat_level(n, 8) for n in (0, 1, 2, 4, 8)] == [0, 1, 2, 3, 5]
+
+
+def test_compact_html_keeps_verbatim_blocks() -> None:
+    from medllm_survey.site.plugin import compact_html
+
+    html = (
+        "<div>\n    <p>a\n\n      <b>b</b> c</p>\n  <pre><code>x\n\n    y</code></pre>\n"
+        "  <script>if (a)\n\n    b()</script>\n  <textarea>t\n  u</textarea>\n</div>\n"
+    )
+    assert compact_html(html) == (
+        "<div>\n<p>a\n<b>b</b> c</p>\n<pre><code>x\n\n    y</code></pre>\n"
+        "<script>if (a)\n\n    b()</script>\n<textarea>t\n  u</textarea>\n</div>\n"
+    )

@@ -37,6 +37,7 @@ from .context import (
     NEW_SRC,
     PAYLOAD_PATH,
     STATS_SRC,
+    DatasetView,
     Link,
     PaperRow,
     PaperView,
@@ -115,6 +116,18 @@ def code_block(text: str, language: str) -> Markup:
     return Markup(
         f'<div class="language-{language} highlight"><pre><span></span><code>{body}</code></pre></div>'
     )
+
+
+def dataset_search_entry(dataset: DatasetView) -> dict[str, str]:
+    """A dataset page's search entry: its names, facets, access, licence and summary (its table of
+    papers is left out: the papers have entries of their own)."""
+    facets = ", ".join(link.label for link in (*dataset.modalities, *dataset.tasks, *dataset.anatomy))
+    parts = [dataset.full_name or "", facets, f"{dataset.access}, {dataset.license}", dataset.summary]
+    return {
+        "location": dataset.url,
+        "title": str(escape(f"Dataset: {dataset.name}")),
+        "text": str(escape(". ".join(p for p in parts if p))),
+    }
 
 
 def search_entry(paper: PaperView) -> dict[str, str]:
@@ -282,7 +295,7 @@ def render_pages(
     for dataset in view.datasets:
         out[dataset.src] = front_matter(
             f"Dataset: {dataset.name}", description=str(escape(dataset.summary)),
-            record=dataset.record_path, hide=WIDE,
+            record=dataset.record_path, hide=WIDE, search=NOT_SEARCHED,
         ) + r.render("dataset.md.j2", dataset.src, dataset=dataset)
 
     # One page per paper record.
@@ -299,7 +312,7 @@ def render_pages(
             description=str(escape(paper.summary)) if paper.summary else None,
             citation=paper.citation.as_meta(),
             record=paper.record_path,
-            hide=["navigation"],
+            hide=["navigation", "toc"],
             search=NOT_SEARCHED,  # see search_entry: a compact entry replaces the page
         ) + body
 

@@ -43,7 +43,13 @@ from mkdocs.structure.pages import Page
 from ..export import export_all, paper_bibtex
 from ..loader import KnowledgeBase, load
 from .context import FACET_KINDS, UrlScheme, build_site, data_date, paper_bib_path
-from .pages import SiteOptions, render_pages, search_entry, split_front_matter
+from .pages import (
+    SiteOptions,
+    dataset_search_entry,
+    render_pages,
+    search_entry,
+    split_front_matter,
+)
 
 PACKAGE_DIR = Path(__file__).parent
 THEME_DIR = PACKAGE_DIR / "theme"
@@ -111,7 +117,9 @@ class MedllmSurveyPlugin(BasePlugin[PluginConfig]):
             site_name=config.site_name,
         )
         view = build_site(kb, UrlScheme(options.directory_urls))
-        self.search_entries = [search_entry(paper) for paper in view.papers]
+        self.search_entries = [search_entry(paper) for paper in view.papers] + [
+            dataset_search_entry(dataset) for dataset in view.datasets
+        ]
         generated = render_pages(kb, options, bibtex=self.bibtex.__getitem__, view=view)
         existing = {file.src_uri for file in files}  # one set: Files re-indexes after each append
         self.generated = set()
@@ -173,6 +181,9 @@ class MedllmSurveyPlugin(BasePlugin[PluginConfig]):
             page.edit_url = self.edit_base + record
         return context
 
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        return compact_html(output)
+
     # 3. Files that are not pages ---------------------------------------------------------------
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
@@ -218,6 +229,23 @@ def _edit_base(config: MkDocsConfig, root: Path) -> str | None:
         docs_edit += "/"
     up = posixpath.relpath(root.as_posix(), Path(config.docs_dir).resolve().as_posix())
     return urljoin(docs_edit, up.rstrip("/") + "/" if up != "." else "./")
+
+
+_VERBATIM = re.compile(r"<(pre|textarea|script|style)\b.*?</\1>", re.S | re.I)
+_INDENT = re.compile(r"\n[ \t]*(?:\n[ \t]*)*")
+
+
+def compact_html(html: str) -> str:
+    """Drop the indentation and blank lines the theme's templates leave (about a fifth of every
+    page), outside ``pre``, ``textarea``, ``script`` and ``style``, whose whitespace matters.
+    A line break stays where there was one, so inline text keeps its spaces."""
+    out, start = [], 0
+    for match in _VERBATIM.finditer(html):
+        out.append(_INDENT.sub("\n", html[start : match.start()]))
+        out.append(match.group())
+        start = match.end()
+    out.append(_INDENT.sub("\n", html[start:]))
+    return "".join(out)
 
 
 def _write_if_changed(path: Path, text: str) -> None:
