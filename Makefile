@@ -55,8 +55,8 @@ test: $(TEST_STAMP) lint
 bench: $(TEST_STAMP)
 	$(BIN)/python benchmarks/run.py
 
-linkcheck: $(SITE_STAMP)
-	$(BIN)/python -m medllm_survey.linkcheck
+linkcheck: site
+	$(BIN)/python -m medllm_survey.linkcheck site --external
 
 lock:
 	rm -rf /tmp/medllm-lock && $(PYTHON) -m venv /tmp/medllm-lock

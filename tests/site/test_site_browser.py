@@ -155,6 +155,29 @@ def test_filters_narrow_the_table_and_live_in_the_url(tab: Tab) -> None:
     assert not tab.errors and not tab.foreign
 
 
+def test_long_selections_are_drawn_a_page_at_a_time(tab: Tab) -> None:
+    # The fixture has four papers; the page size is lowered to 3 in the served HTML to exercise
+    # the "show more" button, which a real site needs beyond 100 matches.
+    def smaller_pages(route: Any) -> None:
+        html = route.fetch().text().replace('data-page-size="100"', 'data-page-size="3"')
+        route.fulfill(body=html, content_type="text/html; charset=utf-8")
+
+    tab.page.route("**/papers/", smaller_pages)
+    tab.open("papers/")
+    _wait_ready(tab)
+    page = tab.page
+    assert tab.rows() == ["gamma2025-promptpath", "beta2024-onestep", XSS_ID]
+    assert page.locator("[data-result]").text_content() == "4 of 4 papers"
+    assert page.locator("[data-more]").text_content() == "Show 1 more (1 not shown)"
+    page.click("[data-more]")
+    assert tab.rows() == ["gamma2025-promptpath", "beta2024-onestep", XSS_ID, "alpha2023-fixmed"]
+    assert page.locator("[data-more]").is_hidden()
+    page.select_option("select[name=cat]", "zero")
+    assert tab.rows() == ["gamma2025-promptpath", XSS_ID]
+    assert page.locator("[data-more]").is_hidden()
+    assert not tab.errors and not tab.foreign
+
+
 def test_the_selection_downloads_as_csv_and_bibtex(tab: Tab, tmp_path: Path) -> None:
     tab.open("papers/?cat=zero")
     _wait_ready(tab)

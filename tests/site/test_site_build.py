@@ -8,12 +8,13 @@ import re
 import shutil
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 import yaml
 from site_fixture import SITE_FIXTURE, XSS_ID, build_site
 
 from medllm_survey.export import paper_bibtex
+from medllm_survey.linkcheck import internal_problems
 from medllm_survey.site.pages import render_pages
 
 DOCS = SITE_FIXTURE.parent.parent.parent / "docs"
@@ -68,24 +69,25 @@ def test_pages_and_files_exist(built_site: Path, fixture_kb) -> None:
         assert bib.read_text(encoding="utf-8") == paper_bibtex(fixture_kb, paper)
 
 
-def test_internal_links_resolve(built_site: Path) -> None:
-    broken = []
-    for page in _html_files(built_site):
-        for tag, ref in _parse(page).refs:
-            parts = urlsplit(ref)
-            if parts.scheme or parts.netloc or ref.startswith(("#", "mailto:", "data:")):
-                continue
-            if not parts.path:
-                continue
-            if parts.path.startswith(SITE_PATH):  # 404.html links from the site's root path
-                target = (built_site / unquote(parts.path[len(SITE_PATH):])).resolve()
-            else:
-                target = (page.parent / unquote(parts.path)).resolve()
-            if target.is_dir():
-                target = target / "index.html"
-            if not target.is_file():
-                broken.append(f"{page.relative_to(built_site)}: <{tag}> {ref}")
-    assert not broken, "\n".join(broken)
+def test_internal_links_and_anchors_resolve(built_site: Path) -> None:
+    assert internal_problems(built_site, SITE_PATH) == []
+
+
+def test_the_crawler_finds_broken_links_and_anchors(built_site: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(built_site, site)
+    page = site / "papers" / "alpha2023-fixmed" / "index.html"
+    html = page.read_text(encoding="utf-8")
+    page.write_text(
+        html.replace("</article>", '<a href="../nowhere/">x</a><a href="../../stats/#no-such">y</a>'
+                     '<a href="#missing">z</a></article>', 1),
+        encoding="utf-8",
+    )
+    assert internal_problems(site, SITE_PATH) == [
+        "papers/alpha2023-fixmed/index.html: <a> ../nowhere/: no such file",
+        "papers/alpha2023-fixmed/index.html: <a> ../../stats/#no-such: no anchor #no-such there",
+        "papers/alpha2023-fixmed/index.html: <a> #missing: no such anchor on this page",
+    ]
 
 
 def test_the_hostile_record_is_escaped_everywhere(built_site: Path) -> None:

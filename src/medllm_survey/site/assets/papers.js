@@ -21,6 +21,10 @@
   var shown = [];
   var sort = { key: "year", order: "desc" };
   var debounce = null;
+  // Rows are drawn a page at a time: a keystroke then costs the same with 100 or 10,000 matches.
+  var PAGE = Number(root.getAttribute("data-page-size")) || 100;
+  var limit = PAGE;
+  var more = root.querySelector("[data-more]");
 
   function pattern(name, values) {
     var url = root.getAttribute(name);
@@ -186,19 +190,31 @@
     return tr;
   }
 
-  function update() {
-    var state = readForm();
-    var words = (state.q || "").toLowerCase().split(/\s+/).filter(Boolean);
-    shown = papers.filter(function (p) { return matches(p, state, words); }).sort(compare);
+  function draw(from) {
     var fragment = document.createDocumentFragment();
-    shown.forEach(function (p) { fragment.appendChild(row(p)); });
+    shown.slice(from, limit).forEach(function (p) { fragment.appendChild(row(p)); });
     if (!shown.length) {
       var tr = document.createElement("tr");
       var td = cell(tr, "No paper matches these filters.");
       td.colSpan = 7;
       fragment.appendChild(tr);
     }
-    body.replaceChildren(fragment);
+    if (from === 0) {
+      body.replaceChildren(fragment);
+    } else {
+      body.appendChild(fragment);
+    }
+    var left = shown.length - Math.min(limit, shown.length);
+    more.hidden = left <= 0;
+    more.textContent = "Show " + Math.min(PAGE, left) + " more (" + left + " not shown)";
+  }
+
+  function update() {
+    var state = readForm();
+    var words = (state.q || "").toLowerCase().split(/\s+/).filter(Boolean);
+    shown = papers.filter(function (p) { return matches(p, state, words); }).sort(compare);
+    limit = PAGE;
+    draw(0);
     result.textContent = shown.length + " of " + papers.length + " papers";
     root.setAttribute("data-shown", String(shown.length));
     root.querySelectorAll("th[aria-sort]").forEach(function (th) {
@@ -294,6 +310,11 @@
       }
       update();
     });
+  });
+  more.addEventListener("click", function () {
+    var from = limit;
+    limit += PAGE;
+    draw(from);
   });
   root.querySelector("[data-download=csv]").addEventListener("click", downloadCsv);
   root.querySelector("[data-download=bib]").addEventListener("click", function (event) {
