@@ -18,6 +18,7 @@
   var FILTERS = ["q", "cat", "mod", "task", "from", "to"];
   var SORTS = ["label", "year", "venue", "category"];
   var papers = [];
+  var ordered = null; // papers in the current sort order; re-sorted only when the sort changes
   var shown = [];
   var sort = { key: "year", order: "desc" };
   var debounce = null;
@@ -212,7 +213,8 @@
   function update() {
     var state = readForm();
     var words = (state.q || "").toLowerCase().split(/\s+/).filter(Boolean);
-    shown = papers.filter(function (p) { return matches(p, state, words); }).sort(compare);
+    if (!ordered) ordered = papers.slice().sort(compare);
+    shown = ordered.filter(function (p) { return matches(p, state, words); });
     limit = PAGE;
     draw(0);
     result.textContent = shown.length + " of " + papers.length + " papers";
@@ -298,6 +300,7 @@
   });
   form.addEventListener("reset", function () {
     sort = { key: "year", order: "desc" };
+    ordered = null;
     setTimeout(update, 0);
   });
   root.querySelectorAll("th button[data-sort]").forEach(function (button) {
@@ -308,6 +311,7 @@
       } else {
         sort = { key: key, order: key === "year" ? "desc" : "asc" };
       }
+      ordered = null;
       update();
     });
   });
@@ -322,6 +326,7 @@
   });
   window.addEventListener("popstate", function () {
     restore();
+    ordered = null;
     update();
   });
 
