@@ -86,12 +86,12 @@ def load(root: Path, use_cache: bool = True) -> LoadResult:
     Parsed YAML is cached in ``root/.cache`` (never in ``data/``) so that checking again after an
     edit re-parses only the edited files; ``use_cache=False`` or MEDLLM_SURVEY_NO_CACHE=1 turns it off.
     """
-    with _gc_paused():
+    with paused_gc():
         return _load(root, use_cache)
 
 
 @contextmanager
-def _gc_paused() -> Iterator[None]:
+def paused_gc() -> Iterator[None]:
     """Loading allocates hundreds of thousands of small, acyclic objects; the cyclic collector would
     rescan them over and over (measured: 4x slower validation of 10,000 records), so it waits."""
     was_enabled = gc.isenabled()

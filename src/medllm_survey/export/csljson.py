@@ -6,13 +6,13 @@ One item per paper, keyed by its citation key, with the variables of the CSL dat
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..models import Paper
 from .bibtex import paper_url
+from .tabular import json_lines
 
 ITEM_TYPES = {
     "journal": "article-journal",
@@ -63,4 +63,4 @@ def csl_item(paper: Paper, key: str) -> dict[str, Any]:
 def render_csl_json(papers: Sequence[Paper], keys: Mapping[str, str]) -> str:
     """A CSL-JSON array of ``papers``, pretty-printed, UTF-8 kept as is."""
     items = [csl_item(p, keys[p.id]) for p in papers]
-    return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
+    return json_lines(items) + "\n"

@@ -11,6 +11,7 @@ paper is compared with every other paper.
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -30,7 +31,7 @@ CATEGORY_BLURBS: dict[str, str] = {
 }
 RELATED_LIMIT = 5
 AUTHORS_SHOWN = 12  # longer author lists are folded after this many
-RELATED_WINDOW = 24  # neighbours looked at on each side within one (modality, task) bucket
+RELATED_WINDOW = 8  # neighbours looked at on each side within one (modality, task) bucket
 NEWEST_LIMIT = 10
 FEED_LIMIT = 50
 
@@ -612,9 +613,13 @@ class _Builder:
                         if other.id != paper.id:
                             shared[other.id] += 1
                             others[other.id] = other
-            ranked = sorted(
-                shared, key=lambda oid: (-shared[oid], abs(others[oid].year - paper.year), oid)
-            )[:RELATED_LIMIT]
+            ranked = [
+                oid
+                for _, _, oid in heapq.nsmallest(
+                    RELATED_LIMIT,
+                    ((-n, abs(others[oid].year - paper.year), oid) for oid, n in shared.items()),
+                )
+            ]
             result[paper.id] = tuple(
                 Link(others[oid].label, self.rows[oid].url, title=others[oid].title)
                 for oid in ranked

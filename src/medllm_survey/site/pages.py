@@ -387,10 +387,11 @@ def generate_all(root: Path) -> dict[str, str]:
 
     The same work the plugin does before MkDocs takes over; the scaling benchmark times it."""
     from ..export import export_all, paper_bibtex
-    from ..loader import load_or_raise
+    from ..loader import load_or_raise, paused_gc
 
     kb = load_or_raise(root)
-    bibtex = {paper.id: paper_bibtex(kb, paper) for paper in kb.papers}
-    files = render_pages(kb, SiteOptions(), bibtex=bibtex.__getitem__)
-    files.update({f"downloads/{name}": text for name, text in export_all(kb).items()})
+    with paused_gc():
+        bibtex = {paper.id: paper_bibtex(kb, paper) for paper in kb.papers}
+        files = render_pages(kb, SiteOptions(), bibtex=bibtex.__getitem__)
+        files.update({f"downloads/{name}": text for name, text in export_all(kb).items()})
     return files
