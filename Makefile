@@ -53,7 +53,7 @@ test: $(TEST_STAMP) lint
 	$(BIN)/python -m pytest
 
 bench: $(TEST_STAMP)
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/run.py --docs docs/benchmarks.md
 
 linkcheck: site
 	$(BIN)/python -m medllm_survey.linkcheck site --external

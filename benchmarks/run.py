@@ -182,6 +182,37 @@ def measure(papers: int, repeat: int, work: Path, browser: bool) -> SizeResult:
     return result
 
 
+HOSTILE = {
+    "alias bomb": (
+        "a: &a [x, x, x, x, x, x, x, x, x]\n"
+        + "".join(
+            f"{c}: &{c} [{', '.join(['*' + p] * 9)}]\n"
+            for p, c in zip("abcdefgh", "bcdefghi", strict=True)
+        )
+    ).encode(),
+    "200-level nesting": ("a: " + "[" * 200 + "]" * 200 + "\n").encode(),
+    "20 MB file": b"id: big\nsummary: " + b"x" * (20 * 1024 * 1024) + b"\n",
+    "binary file": bytes(range(256)) * 4096,
+}
+
+
+def hostile_timings(work: Path) -> dict[str, float]:
+    """Seconds to reject each hostile file (one bad file beside the repository's records)."""
+    from medllm_survey.loader import load
+
+    timings = {}
+    for name, raw in HOSTILE.items():
+        project = work / "hostile"
+        shutil.rmtree(project, ignore_errors=True)
+        shutil.copytree(REPO / "data", project / "data")
+        (project / "data" / "papers" / "hostile.yaml").write_bytes(raw)
+        start = time.perf_counter()
+        problems = load(project, use_cache=False).problems
+        timings[name] = time.perf_counter() - start
+        assert any(p.path.endswith("hostile.yaml") for p in problems), name
+    return timings
+
+
 def machine() -> dict[str, str]:
     return {
         "python": platform.python_version(),
@@ -209,12 +240,79 @@ def table(results: list[SizeResult]) -> str:
     return "\n".join(rows)
 
 
+START, END = "<!-- results:start -->", "<!-- results:end -->"
+
+
+def targets(results: list[SizeResult], hostile: dict[str, float]) -> str:
+    """Each target of the benchmark, met or missed, at the largest size measured."""
+    r = results[-1]
+    ratios = r.ratios()
+    peak = max(r.validate_cold.peak_mb, r.generate.peak_mb, r.build.peak_mb)
+    rows = [
+        ("validation (records already parsed once)", "≤ 1 s", f"{r.validate_warm.median:.2f} s",
+         r.validate_warm.median <= 1),
+        ("validation, first run (nothing cached)", "≤ 1 s", f"{r.validate_cold.median:.2f} s",
+         r.validate_cold.median <= 1),
+        ("generation without MkDocs", "≤ 2 s and ≤ 10 % of MkDocs",
+         f"{r.generate.median:.1f} s, {ratios['generate_over_floor']:.0%}",
+         r.generate.median <= 2 and ratios["generate_over_floor"] <= 0.10),
+        ("full build ÷ bare MkDocs", "≤ 1.15", f"{ratios['build_over_floor']:.2f}",
+         ratios["build_over_floor"] <= 1.15),
+        ("peak memory", "≤ 1 GB", f"{peak:.0f} MB", peak <= 1024),
+        ("site per paper", "≤ 25 KB", f"{r.site_bytes / r.papers / 1024:.1f} KB "
+         f"(bare MkDocs: {r.floor_site_bytes / r.papers / 1024:.1f} KB)",
+         r.site_bytes / r.papers <= 25 * 1024),
+        ("search index per paper", "≤ 1 KB", f"{r.search_index_bytes / r.papers:.0f} B",
+         r.search_index_bytes / r.papers <= 1024),
+    ]
+    if len(results) >= 2:
+        growth = results[-1].build.median / results[0].build.median
+        rows.append((f"build growth {results[0].papers:,} → {r.papers:,}", "≤ 11×", f"{growth:.1f}×",
+                     growth <= 11))
+    if r.browser:
+        rows += [
+            ("table first render", "≤ 1 s", f"{r.browser['first render']:.0f} ms",
+             r.browser["first render"] <= 1000),
+            ("table filter keystroke (median)", "≤ 50 ms", f"{r.browser['keystroke median']:.0f} ms",
+             r.browser["keystroke median"] <= 50),
+            ("table payload, gzipped", "≤ 2 MB", f"{r.payload_gzip_bytes / 1024:.0f} KB",
+             r.payload_gzip_bytes <= 2 * 1024 * 1024),
+        ]
+    slowest = max(hostile.values())
+    rows.append(("hostile file rejected (slowest)", "≤ 1 s", f"{slowest:.2f} s", slowest <= 1))
+    lines = [f"| target at {r.papers:,} papers | goal | measured | |", "| --- | --- | --- | --- |"]
+    lines += [f"| {name} | {goal} | {got} | {'met' if ok else '**missed**'} |"
+              for name, goal, got, ok in rows]
+    return "\n".join(lines)
+
+
+def update_docs(path: Path, results: list[SizeResult], hostile: dict[str, float]) -> None:
+    info = machine()
+    block = "\n\n".join([
+        START,
+        f"Measured on {time.strftime('%Y-%m-%d')}: {info['cpus']} CPUs, {info['memory_gb']} GB, "
+        f"Python {info['python']}, {info['platform']}.",
+        targets(results, hostile),
+        table(results),
+        END,
+    ])
+    text = path.read_text(encoding="utf-8")
+    if START in text and END in text:
+        text = text[: text.index(START)] + block + text[text.index(END) + len(END):]
+    else:
+        text = text.rstrip("\n") + "\n\n" + block + "\n"
+    path.write_text(text, encoding="utf-8")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (median shown)")
     parser.add_argument("--json", type=Path, default=HERE / "results" / "latest.json")
     parser.add_argument("--no-browser", action="store_true", help="skip the Chromium table timings")
+    parser.add_argument("--docs", type=Path, default=None,
+                        help="also write the results into this Markdown page, between its "
+                        "<!-- results --> markers (make bench passes docs/benchmarks.md)")
     args = parser.parse_args()
     results = []
     with tempfile.TemporaryDirectory(prefix="medllm-bench-") as tmp:
@@ -232,12 +330,18 @@ def main() -> int:
             print(f"{r.papers:,} papers in the all-papers table: "
                   + ", ".join(f"{k} {v:.0f} ms" for k, v in r.browser.items())
                   + f"; payload {r.payload_gzip_bytes / 1024:.0f} KB gzipped")
+    with tempfile.TemporaryDirectory(prefix="medllm-hostile-") as tmp:
+        hostile = hostile_timings(Path(tmp))
+    print("\nrejecting hostile files (the repository's records plus one bad file): "
+          + ", ".join(f"{k} {v:.2f} s" for k, v in hostile.items()))
     args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps(
-        {"machine": machine(), "results": [asdict(r) | {"ratios": r.ratios()} for r in results]},
-        indent=2,
-    ) + "\n", encoding="utf-8")
+    report = {"machine": machine(), "hostile_seconds": hostile,
+              "results": [asdict(r) | {"ratios": r.ratios()} for r in results]}
+    args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     print(f"\nwritten: {args.json}")
+    if args.docs:
+        update_docs(args.docs, results, hostile)
+        print(f"written: {args.docs}")
     return 0
 
 
