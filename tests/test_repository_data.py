@@ -66,3 +66,18 @@ def test_the_source_survey_is_recorded(kb: KnowledgeBase) -> None:
 def test_screening_is_recorded(kb: KnowledgeBase) -> None:
     reasons = Counter(p.exclusion_reason for p in kb.papers if p.status == "excluded")
     assert {"no-llm", "no-images", "survey"} <= set(reasons)
+
+
+def test_every_record_names_its_schema_for_editors() -> None:
+    expected = {
+        "papers": "# yaml-language-server: $schema=../../schema/paper.schema.json",
+        "datasets": "# yaml-language-server: $schema=../../schema/dataset.schema.json",
+        "vocab": "# yaml-language-server: $schema=../../schema/vocabulary.schema.json",
+    }
+    wrong = [
+        str(path.relative_to(REPO))
+        for folder, line in expected.items()
+        for path in sorted((REPO / "data" / folder).glob("*.yaml"))
+        if path.read_text(encoding="utf-8").splitlines()[0] != line
+    ]
+    assert wrong == []
