@@ -89,7 +89,9 @@ def test_paper_page_sections(pages: dict[str, str]) -> None:
     meta, body = _split(pages["papers/alpha2023-fixmed.md"])
     assert meta["record"] == "data/papers/alpha2023-fixmed.yaml"
     assert meta["citation"]["authors"] == ["Alpha, Ada", "Beta, Ben", "Gamma, Cy"]
-    for heading in ("## Tuning pipeline", "## Facets", "## Related papers", "## Cite", "## Record"):
+    for heading in ('<h2 id="tuning-pipeline">Tuning pipeline</h2>', '<h2 id="facets">Facets</h2>',
+                    '<h2 id="related-papers">Related papers</h2>', '<h2 id="cite">Cite</h2>',
+                    '<h2 id="record">Record</h2>'):
         assert heading in body
     assert "<pre><span></span><code>@misc{alpha2023-fixmed}</code></pre>" in body
     assert '<a href="../alpha2023-fixmed.bib" download>' in body
@@ -101,7 +103,7 @@ def test_paper_page_sections(pages: dict[str, str]) -> None:
 def test_light_page_for_an_excluded_record(pages: dict[str, str]) -> None:
     _, body = _split(pages["papers/delta2022-review.md"])
     assert "Excluded: Survey or review" in body
-    assert "## Tuning pipeline" not in body and "## Cite" in body
+    assert 'id="tuning-pipeline"' not in body and '<h2 id="cite">Cite</h2>' in body
 
 
 def test_payload_is_compact_json_of_included_papers(pages: dict[str, str], fixture_kb) -> None:

@@ -92,7 +92,8 @@ def xml_safe(text: str) -> str:
 def front_matter(title: str, **meta: Any) -> str:
     """Front matter, written as one line of JSON (which is also YAML): the plugin reads it back
     with the JSON parser, thousands of times faster than a YAML dump and load per page.
-    ``title`` is stored HTML-escaped: MkDocs themes print it unescaped."""
+    ``title`` is stored HTML-escaped: MkDocs themes print it unescaped. ``html_only=True`` marks a
+    page whose body is finished HTML, which the plugin keeps away from Markdown altogether."""
     data = {"title": str(escape(title)), **{k: v for k, v in meta.items() if v is not None}}
     return "---\n" + json.dumps(data, sort_keys=True, ensure_ascii=False) + "\n---\n\n"
 
@@ -279,7 +280,9 @@ def render_pages(
 
     # One page per tuning category, per facet index and per facet term.
     for category in view.categories:
-        out[category.src] = front_matter(category.label, hide=["toc"], search=NOT_SEARCHED) + r.render(
+        out[category.src] = front_matter(
+            category.label, hide=["toc"], search=NOT_SEARCHED, html_only=True
+        ) + r.render(
             "category.md.j2", category.src, category=category
         )
     for index in view.facet_indexes:
@@ -288,14 +291,14 @@ def render_pages(
         )
     for term in view.facet_terms:
         out[term.src] = front_matter(
-            f"{term.kind.singular}: {term.label}", hide=WIDE, search=NOT_SEARCHED
+            f"{term.kind.singular}: {term.label}", hide=WIDE, search=NOT_SEARCHED, html_only=True
         ) + r.render(
             "facet.md.j2", term.src, term=term
         )
     for dataset in view.datasets:
         out[dataset.src] = front_matter(
             f"Dataset: {dataset.name}", description=str(escape(dataset.summary)),
-            record=dataset.record_path, hide=WIDE, search=NOT_SEARCHED,
+            record=dataset.record_path, hide=WIDE, search=NOT_SEARCHED, html_only=True,
         ) + r.render("dataset.md.j2", dataset.src, dataset=dataset)
 
     # One page per paper record.
@@ -314,6 +317,7 @@ def render_pages(
             record=paper.record_path,
             hide=["navigation", "toc"],
             search=NOT_SEARCHED,  # see search_entry: a compact entry replaces the page
+            html_only=True,
         ) + body
 
     # Machine-readable files.

@@ -166,16 +166,23 @@ class MedllmSurveyPlugin(BasePlugin[PluginConfig]):
     def on_page_markdown(
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str:
-        if page.file.src_uri not in self.generated:
+        src = page.file.src_uri
+        if src not in self.generated:
             return markdown
-        if page.file.src_uri in self.meta:
-            page.meta = dict(self.meta[page.file.src_uri])
+        meta = dict(self.meta.get(src, {}))
+        if meta.pop("html_only", False):
+            # Finished HTML (a paper, facet, category or dataset page): Markdown gets nothing
+            # to do, and on_page_content puts the page back whole.
+            page.meta = meta
+            self.set_aside[src] = [markdown]
+            return ""
+        page.meta = meta
         blocks, kept = markdown.split("\n\n"), []
         for index, block in enumerate(blocks):
             if block.startswith("<") and not block.startswith("<!--"):
                 blocks[index] = f"<!-- mls:block {len(kept)} -->"
                 kept.append(block)
-        self.set_aside[page.file.src_uri] = kept
+        self.set_aside[src] = kept
         return "\n\n".join(blocks)
 
     def on_page_content(
@@ -184,6 +191,8 @@ class MedllmSurveyPlugin(BasePlugin[PluginConfig]):
         kept = self.set_aside.pop(page.file.src_uri, None)
         if kept is None:
             return html
+        if not html.strip() and len(kept) == 1:
+            return kept[0]
         return _BLOCK.sub(lambda m: kept[int(m.group(1))], html)
 
     def on_page_context(
