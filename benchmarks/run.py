@@ -314,11 +314,16 @@ def main() -> int:
                         help="also write the results into this Markdown page, between its "
                         "<!-- results --> markers (make bench passes docs/benchmarks.md)")
     args = parser.parse_args()
+    browser = not args.no_browser
+    if browser and not Path("/usr/bin/chromium").exists():
+        print("no /usr/bin/chromium: the table timings are skipped (apt-get install chromium)",
+              file=sys.stderr)
+        browser = False
     results = []
     with tempfile.TemporaryDirectory(prefix="medllm-bench-") as tmp:
         for size in args.sizes:
             print(f"measuring {size:,} papers ...", file=sys.stderr)
-            results.append(measure(size, args.repeat, Path(tmp), browser=not args.no_browser))
+            results.append(measure(size, args.repeat, Path(tmp), browser=browser))
     print(table(results))
     if len(results) >= 2:
         small, large = results[0], results[-1]
