@@ -4,13 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from medllm_survey.site.context import (
-    RELATED_LIMIT,
-    UrlScheme,
-    authors_short,
-    build_site,
-    data_date,
-)
+from medllm_survey.site.context import authors_short, build_site, data_date
+from medllm_survey.site.views import RELATED_LIMIT, UrlScheme
 
 
 @pytest.mark.parametrize(

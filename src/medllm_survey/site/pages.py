@@ -28,7 +28,8 @@ from markupsafe import Markup, escape
 
 from ..loader import KnowledgeBase
 from . import charts
-from .context import (
+from .context import build_site
+from .views import (
     ALL_PAPERS_SRC,
     CATEGORIES,
     FEED_LIMIT,
@@ -43,7 +44,6 @@ from .context import (
     PaperView,
     SiteView,
     UrlScheme,
-    build_site,
     facet_values,
 )
 

@@ -43,7 +43,7 @@ from mkdocs.structure.pages import Page
 
 from ..export import export_all, paper_bibtex
 from ..loader import KnowledgeBase, load, paused_gc
-from .context import FACET_KINDS, UrlScheme, build_site, data_date, paper_bib_path
+from .context import build_site, data_date
 from .pages import (
     SiteOptions,
     dataset_search_entry,
@@ -51,6 +51,7 @@ from .pages import (
     search_entry,
     split_front_matter,
 )
+from .views import FACET_KINDS, UrlScheme, paper_bib_path
 
 PACKAGE_DIR = Path(__file__).parent
 THEME_DIR = PACKAGE_DIR / "theme"
