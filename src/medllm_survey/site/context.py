@@ -18,6 +18,7 @@ from datetime import date
 
 from ..loader import KnowledgeBase, paper_keys
 from ..models import CATEGORY_LABELS, Dataset, Identifiers, Paper, Stage
+from ..stats import stats_of
 from .views import (
     AUTHORS_SHOWN,
     CATEGORIES,
@@ -469,17 +470,18 @@ def build_site(kb: KnowledgeBase, urls: UrlScheme | None = None) -> SiteView:
         for d in sorted(kb.datasets, key=lambda d: d.id)
     )
 
-    # 3. Counts, additions and statistics.
-    status = Counter(p.status for p in kb.papers)
-    by_category = Counter(p.category for p in included)
+    # 3. Counts (the same as `medllm-survey stats`), additions and statistics.
+    stats = stats_of(kb)
+    status = Counter(stats.by_status)
     counts = Counts(
-        records=len(kb.papers),
+        records=stats.papers,
         included=status["included"],
         excluded=status["excluded"],
         candidates=status["candidate"],
-        datasets=len(kb.datasets),
+        datasets=stats.datasets,
         by_category=tuple(
-            (c, CATEGORY_LABELS[c], urls.page(category_src(c)), by_category[c]) for c in CATEGORIES
+            (c, CATEGORY_LABELS[c], urls.page(category_src(c)), stats.by_category.get(c, 0))
+            for c in CATEGORIES
         ),
         facet_terms=sum(len(v) for v in kb.vocabularies.values()),
     )
@@ -488,7 +490,6 @@ def build_site(kb: KnowledgeBase, urls: UrlScheme | None = None) -> SiteView:
     newest = tuple(a for a in additions if a.status == "included")[:NEWEST_LIMIT]
     years = sorted({p.year for p in included})
     per_year = Counter((p.year, p.category) for p in included)
-    reasons = Counter(p.exclusion_reason for p in kb.papers if p.exclusion_reason)
     reason_labels = kb.vocabularies.get("exclusion-reasons", {})
     return SiteView(
         counts=counts,
@@ -513,9 +514,9 @@ def build_site(kb: KnowledgeBase, urls: UrlScheme | None = None) -> SiteView:
             screened=status["included"] + status["excluded"],
             included=status["included"],
             excluded=status["excluded"],
-            excluded_by_reason=tuple(
+            excluded_by_reason=tuple(  # most frequent first, as stats_of sorts them
                 (reason_labels[r].label if r in reason_labels else r, n)
-                for r, n in sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0]))
+                for r, n in stats.by_exclusion_reason.items()
             ),
         ),
         data_date=data_date(kb),
