@@ -12,14 +12,17 @@ What it does, in build order:
                  watches, so saving a record rebuilds the site;
   on_files       load and validate ``data/``; stop the build with every ``file:line: field: message``
                  when a record is invalid; add every generated page and file in memory
-                 (``File.generated``): nothing is written into ``docs/``;
+                 (``File.generated``): nothing is written into ``docs/``; freeze what was built
+                 for the garbage collector until the build ends;
   on_pre_page    date every page by the data, not the clock, so rebuilds are byte-identical;
   on_page_markdown / on_page_content
-                 set the generated pages' raw-HTML blocks aside while Markdown runs and put them
-                 back afterwards: they are already final HTML, and parsing thousands of table rows
-                 twice (MkDocs and Python-Markdown each parse raw HTML) dominated the build;
+                 give back the page metadata (kept as JSON, away from MkDocs' YAML parser); keep
+                 finished-HTML pages (papers, facets, datasets) away from Markdown altogether, and
+                 set the raw-HTML blocks of the others aside while Markdown runs;
   on_page_context  point "edit this page" of a record's page at its YAML file;
-  on_post_build  write ``downloads/`` (the exports) and ``papers/<id>.bib`` into the site.
+  on_post_page   strip the theme's indentation from every page;
+  on_post_build  write ``downloads/`` (the exports) and ``papers/<id>.bib`` into the site, and add
+                 the compact search entries of papers and datasets to the search index.
 """
 
 from __future__ import annotations
