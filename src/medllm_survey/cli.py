@@ -17,7 +17,7 @@ class UsageError(Exception):
     """A problem with how the command was called, not with the data."""
 
 
-def _root(args: argparse.Namespace) -> Path:
+def project_root(args: argparse.Namespace) -> Path:
     root = Path(args.root).resolve() if args.root else Path.cwd()
     if not (root / "data").is_dir():
         raise UsageError(
@@ -29,7 +29,7 @@ def _root(args: argparse.Namespace) -> Path:
 def cmd_validate(args: argparse.Namespace) -> int:
     from .loader import load
 
-    result = load(_root(args))
+    result = load(project_root(args))
     for problem in result.problems:
         print(problem, file=sys.stderr)
     kb = result.kb
@@ -49,7 +49,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     from .loader import load
     from .stats import format_stats, stats_of
 
-    result = load(_root(args))
+    result = load(project_root(args))
     if result.problems:
         for problem in result.problems:
             print(problem, file=sys.stderr)
@@ -62,7 +62,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
 def cmd_schema(args: argparse.Namespace) -> int:
     from .schema import write_schemas
 
-    out = Path(args.out) if args.out else _root(args) / "schema"
+    out = Path(args.out) if args.out else project_root(args) / "schema"
     for path in write_schemas(out):
         print(path)
     return EXIT_OK
@@ -73,7 +73,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 
     try:
         path = scaffold_paper(
-            _root(args),
+            project_root(args),
             title=args.title,
             year=args.year,
             authors=args.author or [],
@@ -162,15 +162,10 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _register_more(sub: argparse._SubParsersAction, add: Callable[..., argparse.ArgumentParser]) -> None:
-    """Commands contributed by the export, import and site modules."""
-    for module_name in ("export_cli", "site_cli"):
-        try:
-            module = __import__(f"medllm_survey.{module_name}", fromlist=["register"])
-        except ModuleNotFoundError as err:
-            if err.name != f"medllm_survey.{module_name}":
-                raise
-            continue
-        module.register(add)
+    """Commands of the export and import module, registered by it (imported only when run)."""
+    from .export_cli import register
+
+    register(add)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

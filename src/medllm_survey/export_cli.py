@@ -12,7 +12,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from .cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE, UsageError, _root
+from .cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE, UsageError, project_root
 
 FORMAT_NAMES = ("bibtex", "csl-json", "ris", "json", "csv")  # the keys of export.FORMATS
 STATUSES = ("included", "candidate", "excluded", "all")
@@ -53,7 +53,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     )
     from .loader import load
 
-    root = _root(args)
+    root = project_root(args)
     result = load(root)
     if result.problems:
         for problem in result.problems:
@@ -109,7 +109,7 @@ def write_if_changed(path: Path, text: str) -> bool:
 def cmd_import_bibtex(args: argparse.Namespace) -> int:
     from .importer import ImportFileError, import_bibtex
 
-    root = _root(args)
+    root = project_root(args)
     try:
         report = import_bibtex(root, Path(args.file), dry_run=args.dry_run)
     except ImportFileError as err:

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from difflib import get_close_matches
+from functools import cached_property
 from pathlib import Path
 from typing import Any, TypeVar, Union, get_args, get_origin
 
@@ -48,24 +49,23 @@ class KnowledgeBase:
     datasets: tuple[Dataset, ...]
     vocabularies: dict[str, dict[str, Term]] = field(default_factory=dict)
 
-    def term(self, vocabulary: str, term_id: str) -> Term:
-        return self.vocabularies[vocabulary][term_id]
-
     def paper(self, paper_id: str) -> Paper:
         return self._papers_by_id[paper_id]
 
     def dataset(self, dataset_id: str) -> Dataset:
         return self._datasets_by_id[dataset_id]
 
-    @property
+    # Derived once per knowledge base (cached_property writes to the instance's __dict__, which a
+    # frozen dataclass allows): the site and the exports ask for these many times.
+    @cached_property
     def included(self) -> tuple[Paper, ...]:
         return tuple(p for p in self.papers if p.status == "included")
 
-    @property
+    @cached_property
     def _papers_by_id(self) -> dict[str, Paper]:
         return {p.id: p for p in self.papers}
 
-    @property
+    @cached_property
     def _datasets_by_id(self) -> dict[str, Dataset]:
         return {d.id: d for d in self.datasets}
 
@@ -74,7 +74,6 @@ class KnowledgeBase:
 class LoadResult:
     kb: KnowledgeBase
     problems: list[Problem]
-    files: int = 0
 
 
 CACHE_FILE = Path(".cache/medllm-survey/sources.marshal")
@@ -121,8 +120,7 @@ def _load(root: Path, use_cache: bool) -> LoadResult:
         datasets=tuple(d for d, _, _ in datasets),
         vocabularies=vocabularies,
     )
-    files = len(papers) + len(datasets)
-    return LoadResult(kb=kb, problems=sorted(set(problems)), files=files)
+    return LoadResult(kb=kb, problems=sorted(set(problems)))
 
 
 def load_or_raise(root: Path) -> KnowledgeBase:

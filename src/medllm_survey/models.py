@@ -178,7 +178,6 @@ class Architecture(Record):
 
 
 Status = Literal["candidate", "included", "excluded"]
-LaxDate = date
 Year = Annotated[int, Strict(), Field(ge=EARLIEST_YEAR, le=LATEST_YEAR)]
 Summary = Annotated[str, Strict(), StringConstraints(strip_whitespace=True, min_length=40, max_length=600)]
 BIBKEY_PATTERN = r"^[a-z][a-z0-9]*$"
@@ -220,8 +219,8 @@ class Paper(Record):
     bibkey: Annotated[str, Strict(), StringConstraints(pattern=BIBKEY_PATTERN, max_length=60)] | None = None
     status: Status
     exclusion_reason: Slug | None = None
-    added: LaxDate
-    verified: LaxDate | None = None
+    added: date
+    verified: date | None = None
     tuning: Tuning | None = None
     architecture: Architecture | None = None
     modalities: Terms = ()
@@ -301,8 +300,8 @@ class Dataset(Record):
     url: Url
     introduced_by: Identifiers
     summary: Summary
-    added: LaxDate
-    verified: LaxDate | None = None
+    added: date
+    verified: date | None = None
 
 
 class Term(Record):

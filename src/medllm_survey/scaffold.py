@@ -4,40 +4,17 @@ from __future__ import annotations
 
 import os
 import re
-import unicodedata
 from datetime import date
 from pathlib import Path
 
 import yaml
 from pydantic import ValidationError
 
+from .export.keys import STOPWORDS, ascii_fold
+from .importer import decode_name
 from .loader import PAPERS_DIR, error_message
 from .models import SLUG_PATTERN, Paper
 
-STOPWORDS = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "as",
-        "at",
-        "by",
-        "for",
-        "from",
-        "in",
-        "into",
-        "is",
-        "of",
-        "on",
-        "or",
-        "the",
-        "to",
-        "toward",
-        "towards",
-        "via",
-        "with",
-    ]
-)
 SCHEMA_LINE = "# yaml-language-server: $schema=../../schema/paper.schema.json\n"
 
 
@@ -45,34 +22,21 @@ class ScaffoldError(Exception):
     """A record could not be created; the message says why and what to do."""
 
 
-def ascii_slug(text: str) -> str:
-    """Lowercase ASCII words joined by hyphens: 'Müller-Łukasz' → 'muller-lukasz'."""
-    text = text.replace("ł", "l").replace("Ł", "L").replace("ø", "o").replace("Ø", "O")
-    text = text.replace("ß", "ss").replace("æ", "ae").replace("Æ", "AE")
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return "-".join(re.findall(r"[a-z0-9]+", folded.lower()))
-
-
 def suggest_id(family: str, year: int, title: str) -> str:
-    """``<family><year>-<first two significant title words>``, e.g. li2023-llava-med."""
+    """``<family><year>-<first significant title word>``, e.g. li2023-llava-med."""
     words = [w for w in re.findall(r"[\w-]+", title) if w.lower() not in STOPWORDS]
-    head = ascii_slug(" ".join(words[:1]).replace("-", " ")) or "paper"
-    base = f"{ascii_slug(family).replace('-', '') or 'anon'}{year}-{head}"
-    return base[:60].rstrip("-")
+    parts = (ascii_fold(part) for part in words[0].split("-")) if words else ()
+    head = "-".join(part for part in parts if part) or "paper"
+    return f"{ascii_fold(family) or 'anon'}{year}-{head}"[:60].rstrip("-")
 
 
 def parse_author(text: str) -> dict[str, str]:
-    """'Family, Given' or 'Given Family' → {'family': ..., 'given': ...}."""
-    text = " ".join(text.split())
-    if "," in text:
-        family, given = (part.strip() for part in text.split(",", 1))
-    elif " " in text:
-        given, family = text.rsplit(" ", 1)
-    else:
-        family, given = text, ""
-    if not family:
+    """'Family, Given' or 'Given Family' (with particles such as "van") → a person, the way
+    ``import-bibtex`` reads BibTeX names."""
+    person = decode_name(" ".join(text.split()))
+    if not person.get("family"):
         raise ScaffoldError(f"cannot read author {text!r}; write it as 'Family, Given'")
-    return {"family": family, "given": given} if given else {"family": family}
+    return person
 
 
 def _venue(name: str | None, kind: str | None, arxiv: str | None) -> dict[str, str]:

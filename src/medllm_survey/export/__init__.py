@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .keys import bibkeys, read_published
@@ -27,35 +27,38 @@ class Format:
     media_type: str
 
 
-_cache: list[tuple[KnowledgeBase, dict[str, str]]] = []
+@dataclass
+class _Prepared:
+    """What is computed once per knowledge base, so that exporting stays linear: the citation keys
+    (for every paper) and each paper's BibTeX entry (shown on its page, written as its .bib and
+    joined into the full export)."""
+
+    kb: KnowledgeBase
+    keys: dict[str, str]
+    entries: dict[str, str] = field(default_factory=dict)
+
+
+_last: list[_Prepared] = []  # the knowledge base exported last (a build exports one)
+
+
+def _prepared(kb: KnowledgeBase) -> _Prepared:
+    if not (_last and _last[0].kb is kb):
+        _last[:] = [_Prepared(kb, bibkeys(kb.papers, read_published(kb.root)))]
+    return _last[0]
 
 
 def keys_of(kb: KnowledgeBase) -> dict[str, str]:
-    """Citation keys of every paper in ``kb``, honouring ``data/published-bibkeys.yaml``.
-
-    Computed once per knowledge base, so rendering one entry per paper stays linear.
-    """
-    if _cache and _cache[0][0] is kb:
-        return _cache[0][1]
-    keys = bibkeys(kb.papers, read_published(kb.root))
-    _cache[:] = [(kb, keys)]
-    return keys
-
-
-_entries: list[tuple[KnowledgeBase, dict[str, str]]] = []
+    """Citation keys of every paper in ``kb``, honouring ``data/published-bibkeys.yaml``."""
+    return _prepared(kb).keys
 
 
 def _entry(kb: KnowledgeBase, paper: Paper) -> str:
-    """One paper's entry, rendered once per knowledge base: the site shows it on the paper's page,
-    writes it as the paper's .bib and joins it into the full export."""
     from .bibtex import paper_entry
 
-    if not (_entries and _entries[0][0] is kb):
-        _entries[:] = [(kb, {})]
-    cache = _entries[0][1]
-    text = cache.get(paper.id)
+    state = _prepared(kb)
+    text = state.entries.get(paper.id)
     if text is None:
-        text = cache[paper.id] = paper_entry(paper, keys_of(kb)[paper.id])
+        text = state.entries[paper.id] = paper_entry(paper, state.keys[paper.id])
     return text
 
 

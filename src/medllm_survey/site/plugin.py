@@ -44,17 +44,14 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from ..export import export_all, paper_bibtex
+from ..export import export_all
 from ..loader import KnowledgeBase, load, paused_gc
-from .context import build_site, data_date
 from .pages import (
     SiteOptions,
-    dataset_search_entry,
-    render_pages,
-    search_entry,
+    generate,
     split_front_matter,
 )
-from .views import FACET_KINDS, UrlScheme, paper_bib_path
+from .views import FACET_KINDS, paper_bib_path
 
 PACKAGE_DIR = Path(__file__).parent
 THEME_DIR = PACKAGE_DIR / "theme"
@@ -124,23 +121,19 @@ class MedllmSurveyPlugin(BasePlugin[PluginConfig]):
                 f"{count} problem{'s' if count != 1 else ''} in {self.root / 'data'}:\n{lines}\n"
                 "fix them (medllm-survey validate) and build again"
             )
-        kb = self.kb = result.kb
-        self.data_date = data_date(kb)
-        self.bibtex = {paper.id: paper_bibtex(kb, paper) for paper in kb.papers}
+        self.kb = result.kb
         options = SiteOptions(
             directory_urls=config.use_directory_urls,
             site_url=_with_slash(config.site_url),
             edit_base=self.edit_base,
             site_name=config.site_name,
         )
-        view = build_site(kb, UrlScheme(options.directory_urls))
-        self.search_entries = [search_entry(paper) for paper in view.papers] + [
-            dataset_search_entry(dataset) for dataset in view.datasets
-        ]
-        generated = render_pages(kb, options, bibtex=self.bibtex.__getitem__, view=view)
+        output = generate(self.kb, options)
+        self.bibtex, self.search_entries = output.bibtex, output.search_entries
+        self.data_date = output.data_date
         existing = {file.src_uri for file in files}  # one set: Files re-indexes after each append
         self.generated = set()
-        for path, text in generated.items():
+        for path, text in output.pages.items():
             if path in existing:
                 raise PluginError(
                     f"{config.docs_dir}/{path} has the path of a generated page; rename or remove it"
